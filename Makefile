@@ -1,0 +1,76 @@
+# «Безопасное детство»: two commands on a fresh machine (Python 3.11+ and make).
+#   make run   venv, install, migrate, translations, demo content, serve on 127.0.0.1:8000
+#   make test  the whole suite with the CI gates (ruff, check, makemigrations --check)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev messages migrate demo lint format prod-check bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) requirements.txt pyproject.toml
+	$(PIP) install --quiet -r requirements.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+messages: install
+	$(MANAGE) compile_translations
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo --admin
+
+# The task worker (queued e-mails, scheduled publishing) runs beside the web
+# server and stops with it.
+run: messages demo
+	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/ (user admin)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker --interval 2 & worker=$$!; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Mirrors the Docker build (docker cannot run here): production settings,
+# collectstatic and Django's deployment checks must pass with no warnings.
+prod-check: messages
+	DEBUG=0 SECRET_KEY=prod-check-$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	REPORTS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	ALLOWED_HOSTS=example.org DJANGO_SETTINGS_MODULE=safechildhood.settings.base \
+	STATIC_ROOT=$(CURDIR)/var/static-prod-check \
+	sh -c '$(MANAGE) collectstatic --noinput --verbosity 0 && $(MANAGE) check --deploy --fail-level WARNING'
+
+bench: install-dev
+	$(VENV)/bin/pytest bench --benchmark-only $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) static_collected var/static-prod-check .pytest_cache .ruff_cache

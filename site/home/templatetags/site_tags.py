@@ -1,0 +1,80 @@
+"""Template tags for the page chrome: language switcher and links every page needs."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[LanguageLink]:
+    """Links to this page in the other languages, only where a translation exists.
+
+    For a Wagtail page that is its live translation; for any other view the same
+    path with the other language prefix.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language() or settings.LANGUAGE_CODE
+    names = dict(settings.LANGUAGES)
+    links: list[LanguageLink] = []
+    if isinstance(page, Page):
+        translations = (
+            page.get_translations(inclusive=True).live().public().select_related("locale")
+        )
+        for translation in translations:
+            code = translation.locale.language_code
+            if code in names:
+                links.append(
+                    LanguageLink(code, names[code], translation.url or "", code == current)
+                )
+        links.sort(key=lambda link: list(names).index(link.code))
+    elif request is not None:
+        for code, name in settings.LANGUAGES:
+            links.append(
+                LanguageLink(
+                    code, name, translate_url(request.get_full_path(), code), code == current
+                )
+            )
+    return links if len(links) > 1 else []
+
+
+@register.simple_tag(takes_context=True)
+def localized_home_url(context: template.Context) -> str:
+    """The home page of the current language (falls back to the default one)."""
+    request = context.get("request")
+    site_root = None
+    if request is not None:
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        site_root = site.root_page if site else None
+    if site_root is None:
+        return "/"
+    try:
+        locale = Locale.get_active()
+        root = site_root.get_translation(locale)
+    except (Page.DoesNotExist, Locale.DoesNotExist):
+        root = site_root
+    return root.url or "/"
+
+
+@register.simple_tag(takes_context=True)
+def localized_page(context: template.Context, page: Page | None) -> Page | None:
+    """The chosen page in the visitor's language if translated, else the page itself."""
+    if page is None:
+        return None
+    return page.specific.localized

@@ -1,0 +1,322 @@
+"""Production-safe settings, driven by environment variables.
+
+Everything that differs between deployments is read from the environment
+(12-factor). ``dev.py`` and ``test.py`` loosen these defaults; production uses
+this module directly and refuses to start without its secrets.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/
+BASE_DIR = PROJECT_DIR.parent  # the repository root
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Production refuses to start without it: set the "
+        "SECRET_KEY environment variable to a long random string (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`)."
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Applications ----------------------------------------------------------
+
+INSTALLED_APPS = [
+    "safechildhood.home",
+    "safechildhood.news",
+    "safechildhood.registry",
+    "safechildhood.requests",
+    "search",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.search_promotions",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django_recaptcha",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "safechildhood.health.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "safechildhood.urls"
+WSGI_APPLICATION = "safechildhood.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------
+# DATABASE_URL, e.g. postgres://user:password@127.0.0.1:5432/safechildhood.
+# Without it: an embedded SQLite file under var/.
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Wait for a writer instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -------------------------------------------------------------------
+# REDIS_URL, e.g. redis://127.0.0.1:6379/0. Without it: a per-process memory cache.
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="safechildhood"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- E-mail --------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail://.
+
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# --- Background tasks ----------------------------------------------------------
+# Stored in the database so that a queued e-mail survives a restart; run the worker
+# with `python manage.py db_worker`.
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Passwords ---------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# --- Languages and time --------------------------------------------------------
+# Russian first (unprefixed URLs), English second (/en/).
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+# Regions differ: Vologda and Tatarstan are on Moscow time, others are not.
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
+
+# --- Static and media ----------------------------------------------------------
+
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "static_collected")))
+STATIC_URL = "/static/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Service registry (safechildhood.registry) ------------------------------------
+# An entry not verified (HSDS assured_date) for this many days is listed as stale
+# in the admin's freshness panel.
+
+REGISTRY_STALE_AFTER_DAYS = env.int("REGISTRY_STALE_AFTER_DAYS", default=180)
+
+# --- Concern reports (safechildhood.requests) -----------------------------------------
+# Report content is encrypted at rest with Fernet keys (comma-separated; the first
+# encrypts, all decrypt: prepend a new key, run `manage.py rotate_report_keys`, then drop
+# the old one). Production refuses to start without them, like without SECRET_KEY.
+
+REPORTS_ENCRYPTION_KEYS = env.list("REPORTS_ENCRYPTION_KEYS", default=[])
+if not REPORTS_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "REPORTS_ENCRYPTION_KEYS is not set. Production refuses to start without it: reports "
+        "are encrypted at rest. Generate a key with `python -c 'from cryptography.fernet "
+        "import Fernet; print(Fernet.generate_key().decode())'` and keep it safe: without "
+        "it stored reports cannot be read."
+    )
+# Closed reports are stripped of their content this many days after closing.
+REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=365)
+# Where a new report is announced when its district has no SOS service with an address.
+REPORTS_FALLBACK_EMAIL = env.str("REPORTS_FALLBACK_EMAIL", default="")
+# Promised reaction times (shown on the start page; overdue reports are flagged).
+REPORTS_URGENT_SLA_HOURS = env.int("REPORTS_URGENT_SLA_HOURS", default=1)
+REPORTS_SLA_HOURS = env.int("REPORTS_SLA_HOURS", default=24)
+# Number of trusted reverse proxies in front of the site that append to
+# X-Forwarded-For (0: use the socket address). Only used for rate limits, never stored.
+REPORTS_TRUSTED_PROXY_COUNT = env.int("REPORTS_TRUSTED_PROXY_COUNT", default=0)
+# Abuse protection: seconds a human needs at least to fill the form, and the proof of
+# work's cost (PBKDF2 iterations per attempt; about 256 attempts on average).
+REPORTS_MIN_FILL_SECONDS = env.int("REPORTS_MIN_FILL_SECONDS", default=5)
+REPORTS_ALTCHA_COST = env.int("REPORTS_ALTCHA_COST", default=10000)
+
+# --- Wagtail -------------------------------------------------------------------
+
+WAGTAIL_SITE_NAME = "Безопасное детство"
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to the internet at run time
+WAGTAILEMBEDS_FINDERS: list = []  # oEmbed would call third parties
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Search: the database backend (PostgreSQL full text with Russian stemming, or
+# SQLite FTS). ELASTICSEARCH_URL switches Wagtail to Elasticsearch 8.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX": env.str("ELASTICSEARCH_INDEX", default="safechildhood"),
+            "TIMEOUT": 5,
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {},
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.database",
+            **({"SEARCH_CONFIG": "russian"} if IS_POSTGRES else {}),
+        }
+    }
+
+# --- reCAPTCHA (only when the operator configures keys) ------------------------
+# Without keys the report form uses the self-hosted ALTCHA proof of work instead.
+
+RECAPTCHA_ENABLED = bool(env.str("RECAPTCHA_PUBLIC_KEY", default=""))
+if RECAPTCHA_ENABLED:
+    RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY")
+    RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY")
+    SILENCED_SYSTEM_CHECKS: list[str] = []
+else:
+    SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+
+# --- Security --------------------------------------------------------------------
+
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None
+)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: every asset is self-hosted, so the public site allows
+# only its own origin. The Wagtail admin uses inline scripts and is excluded.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Where the quick-exit button sends a visitor when no site setting overrides it.
+QUICK_EXIT_DEFAULT_URL = env.str("QUICK_EXIT_URL", default="https://yandex.ru/pogoda/")
+
+# --- Logging ---------------------------------------------------------------------
+# Privacy: no log line carries a visitor's IP address. Django's request loggers
+# are kept to errors and gunicorn's access log is off (see Dockerfile).
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "ERROR", "propagate": True},
+        "django.request": {"level": "ERROR", "propagate": True},
+    },
+}

@@ -1,0 +1,27 @@
+"""Tests: fast hasher, memory cache, tasks run immediately, mail kept in memory."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("DEBUG", "0")
+# A fixed, public test key for report encryption (never use it anywhere else).
+os.environ.setdefault("REPORTS_ENCRYPTION_KEYS", "x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=")
+
+from .base import *  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+MEDIA_ROOT = VAR_DIR / "test-media"
+QUICK_EXIT_DEFAULT_URL = "https://yandex.ru/pogoda/"
+
+# Keep test output readable: tasks and page events log at INFO.
+LOGGING["root"]["level"] = "WARNING"

@@ -1,0 +1,69 @@
+/* Quick exit ("Быстро покинуть сайт"), after GOV.UK's "Exit this page".
+ *
+ * Click the button, press Esc, or press Shift three times within five seconds:
+ * the page is blanked at once, then replaced by a neutral site with
+ * location.replace(), so the Back button does not come back here.
+ * Without JavaScript the button is a plain link to the neutral site.
+ */
+(function () {
+  "use strict";
+
+  var button = document.querySelector("[data-quick-exit]");
+  if (!button) return;
+
+  var SHIFT_PRESSES = 3;
+  var SHIFT_WINDOW_MS = 5000;
+  var shiftCount = 0;
+  var shiftTimer = null;
+  var overlay = null;
+
+  function exitPage(event) {
+    if (event) event.preventDefault();
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.className = "quick-exit-overlay";
+      document.body.appendChild(overlay);
+    }
+    document.body.classList.add("quick-exit--active");
+    document.title = "\u200b";
+    window.location.replace(button.href);
+  }
+
+  function resetShift() {
+    shiftCount = 0;
+    if (shiftTimer) window.clearTimeout(shiftTimer);
+    shiftTimer = null;
+  }
+
+  function onKeyDown(event) {
+    if (event.key === "Escape" || event.key === "Esc") {
+      exitPage(event);
+      return;
+    }
+    if (event.key === "Shift" && !event.repeat) {
+      shiftCount += 1;
+      if (!shiftTimer) shiftTimer = window.setTimeout(resetShift, SHIFT_WINDOW_MS);
+      if (shiftCount >= SHIFT_PRESSES) {
+        resetShift();
+        exitPage(event);
+      }
+    } else {
+      resetShift();
+    }
+  }
+
+  // A page restored from the back/forward cache must not stay blank.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && overlay) {
+      document.body.classList.remove("quick-exit--active");
+      overlay.remove();
+      overlay = null;
+    }
+  });
+
+  button.addEventListener("click", exitPage);
+  document.addEventListener("keydown", onKeyDown);
+
+  var hint = document.querySelector("[data-quick-exit-hint]");
+  if (hint) hint.hidden = false;
+})();

@@ -1,0 +1,125 @@
+"""Browser tests: real Chromium (Debian's package) driven by Playwright, against a live server.
+
+Never `playwright install`: it downloads a browser. On a machine without Chromium
+these tests are skipped, and the run says so; CI sets REQUIRE_BROWSER_TESTS=1
+(and installs Chromium), so there a missing browser is a failure, not a skip.
+"""
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make for set-up are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HAVE_CHROMIUM = Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+SKIP_REASON = (
+    f"Chromium not found at {CHROMIUM}: browser tests SKIPPED "
+    "(install Debian's `chromium` package, or set CHROMIUM_PATH)"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if HAVE_CHROMIUM or not browser_items:
+        return
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        raise pytest.UsageError(f"REQUIRE_BROWSER_TESTS is set but {SKIP_REASON}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_report_header(config):
+    return f"browser tests: {'Chromium at ' + CHROMIUM if HAVE_CHROMIUM else SKIP_REASON}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU", device_scale_factor=2
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="ru-RU")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site_data(transactional_db):
+    """The demo site, written so that the live server thread sees it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+
+
+class _NeutralHandler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (stdlib name)
+        body = "<!DOCTYPE html><html lang='ru'><title>Погода</title><h1>Погода</h1></html>"
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def neutral_site() -> Iterator[str]:
+    """A stand-in for the neutral site (a weather page) that quick exit opens."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NeutralHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/pogoda"
+    server.shutdown()
+
+
+def assert_no_axe_violations(page) -> None:
+    """axe-core (shipped inside axe-playwright-python, so offline) finds nothing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

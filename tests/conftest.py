@@ -1,0 +1,39 @@
+import pytest
+from wagtail.models import Locale
+
+from tests.factories import StandardPageFactory, build_site
+
+
+@pytest.fixture
+def home(db):
+    """A minimal site: the Russian home page as the default site's root."""
+    return build_site()
+
+
+@pytest.fixture
+def english_home(home):
+    """The home page's English translation, published."""
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    english = home.copy_for_translation(en)
+    english.title = "Safe Childhood"
+    english.hero_title = "A child in danger? Call 112"
+    english.save_revision().publish()
+    return english
+
+
+@pytest.fixture
+def standard_page(home):
+    return StandardPageFactory(
+        parent=home, title="Как получить помощь", slug="kak-poluchit-pomoshch"
+    )
+
+
+@pytest.fixture
+def demo_site(db):
+    """The full demo content, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    from safechildhood.home.models import HomePage
+
+    return HomePage.objects.get(locale__language_code="ru")
