@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .localization import active_locale, in_active_locale
 
 
 def tel_href(number: str) -> str:
@@ -157,8 +158,9 @@ class HomePage(Page):
         try:
             return reverse(url_name)
         except NoReverseMatch:
-            localized = page.specific.localized if page else None
-            return localized.url if localized else ""
+            if page is None:
+                return ""
+            return in_active_locale(page, active_locale()).url or ""
 
     class Meta:
         verbose_name = _("Главная страница")

@@ -6,7 +6,9 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+from wagtail.models import Page, Site
+
+from ..localization import active_locale, in_active_locale
 
 register = template.Library()
 
@@ -56,20 +58,11 @@ def language_links(context: template.Context) -> list[LanguageLink]:
 def localized_home_url(context: template.Context) -> str:
     """The home page of the current language (falls back to the default one)."""
     request = context.get("request")
-    site_root = None
-    if request is not None:
-        from wagtail.models import Site
-
-        site = Site.find_for_request(request)
-        site_root = site.root_page if site else None
-    if site_root is None:
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
         return "/"
-    try:
-        locale = Locale.get_active()
-        root = site_root.get_translation(locale)
-    except (Page.DoesNotExist, Locale.DoesNotExist):
-        root = site_root
-    return root.url or "/"
+    root = in_active_locale(site.root_page, active_locale(request))
+    return root.get_url(request) or "/"
 
 
 @register.simple_tag(takes_context=True)
@@ -77,4 +70,4 @@ def localized_page(context: template.Context, page: Page | None) -> Page | None:
     """The chosen page in the visitor's language if translated, else the page itself."""
     if page is None:
         return None
-    return page.specific.localized
+    return in_active_locale(page, active_locale(context.get("request")))
