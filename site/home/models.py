@@ -151,6 +151,9 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["find_help_url"] = self._action_url(self.FIND_HELP_URL_NAME, self.find_help_page)
         context["report_url"] = self._action_url(self.REPORT_URL_NAME, self.report_page)
+        from safechildhood.news.listing import latest_news
+
+        context["latest_news"] = latest_news(self)
         return context
 
     @staticmethod
