@@ -1,0 +1,395 @@
+"""Registry admin: snippets grouped under «Реестр помощи», freshness checks, "mark verified".
+
+Everything is Wagtail's own machinery: snippet viewsets (drafts, revisions,
+preview, locking, history, translation by wagtail-localize, CSV/XLSX export),
+a bulk action for "mark verified" (also offered per row), a dashboard panel and
+the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.conf import settings
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn
+from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import log
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
+from .models import (
+    District,
+    Location,
+    Organization,
+    Service,
+    ServiceArea,
+    ServiceKind,
+    TargetGroup,
+    default_locale_filter,
+)
+
+MARK_VERIFIED_ACTION = "registry.mark_verified"
+
+
+def stale_after_days() -> int:
+    return settings.REGISTRY_STALE_AFTER_DAYS
+
+
+def mark_verified(services, user) -> int:
+    """Set «Проверено» to today for the services and their translations; audit-logged.
+
+    Verification is not an edit: `modified` stays as it is, and a pending draft
+    keeps its content (``Service.with_content_json`` keeps the newer date).
+    """
+    today = timezone.localdate()
+    keys = {service.translation_key for service in services}
+    targets = list(Service.objects.filter(translation_key__in=keys))
+    Service.objects.filter(pk__in=[s.pk for s in targets]).update(
+        assured_date=today, assurer=user, assurer_name="", assurer_email=""
+    )
+    for service in targets:
+        service.assured_date, service.assurer = today, user
+        log(instance=service, action=MARK_VERIFIED_ACTION, user=user)
+    return len(services)
+
+
+# --- Filters -------------------------------------------------------------------------------
+
+
+class VerifiedFilter(django_filters.ChoiceFilter):
+    def filter(self, qs, value):
+        cutoff = timezone.localdate() - dt.timedelta(days=stale_after_days())
+        if value == "fresh":
+            return qs.filter(assured_date__gte=cutoff)
+        if value == "stale":
+            return qs.filter(Q(assured_date__lt=cutoff) | Q(assured_date__isnull=True))
+        if value == "never":
+            return qs.filter(assured_date__isnull=True)
+        return qs
+
+
+def taxonomy_choices(model):
+    def queryset(request):
+        return model.objects.filter(**default_locale_filter())
+
+    return queryset
+
+
+class ServiceFilterSet(WagtailFilterSet):
+    # Filters go through `pk__in` subqueries so that they combine with the admin's
+    # search (Wagtail search only accepts declared filter fields).
+    district = django_filters.ModelChoiceFilter(
+        label=_("Район"), queryset=District.objects.all(), method="filter_district"
+    )
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Вид помощи"), queryset=taxonomy_choices(ServiceKind), method="filter_kind"
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Кому помогает"),
+        queryset=taxonomy_choices(TargetGroup),
+        method="filter_target_group",
+    )
+    verified = VerifiedFilter(
+        label=_("Проверка"),
+        choices=[
+            ("fresh", _("Проверено недавно")),
+            ("stale", _("Давно не проверялось")),
+            ("never", _("Ни разу не проверялось")),
+        ],
+    )
+
+    class Meta:
+        model = Service
+        fields = ["status", "is_24_7", "is_free", "is_demo"]
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(pk__in=Service.objects.serving_district(value).values("pk"))
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(pk__in=Service.objects.of_kind(value.code).values("pk"))
+
+    def filter_target_group(self, queryset, name, value):
+        return queryset.filter(pk__in=Service.objects.for_target_group(value.code).values("pk"))
+
+
+# --- Listing columns -------------------------------------------------------------------------
+
+
+class VerifiedColumn(DateColumn):
+    """«Проверено» with a warning when older than REGISTRY_STALE_AFTER_DAYS."""
+
+    cell_template_name = "registry/admin/verified_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["is_stale"] = instance.is_stale()
+        return context
+
+
+# --- Viewsets ----------------------------------------------------------------------------------
+
+
+class ServiceViewSet(SnippetViewSet):
+    model = Service
+    icon = "help"
+    menu_label = _("Службы")
+    menu_name = "registry_services"
+    filterset_class = ServiceFilterSet
+    list_per_page = 50
+    ordering = ["name"]
+    list_display = [
+        "name",
+        Column("organization", label=_("Организация"), sort_key="organization__name"),
+        Column("districts_display", label=_("Районы")),
+        Column("status", label=_("Состояние"), accessor="get_status_display", sort_key="status"),
+        VerifiedColumn("assured_date", label=_("Проверено"), sort_key="assured_date"),
+        LiveStatusTagColumn(),
+    ]
+    list_export = [
+        "name",
+        "slug",
+        "organization",
+        "kinds_display",
+        "target_groups_display",
+        "districts_display",
+        "addresses_display",
+        "phones_display",
+        "email",
+        "url",
+        "status",
+        "is_24_7",
+        "is_free",
+        "alert",
+        "assured_date",
+        "assurer_display",
+        "external_id",
+        "live",
+        "modified",
+    ]
+    export_headings = {
+        "name": _("Название"),
+        "slug": _("Адрес (slug)"),
+        "organization": _("Организация"),
+        "kinds_display": _("Виды помощи"),
+        "target_groups_display": _("Кому помогает"),
+        "districts_display": _("Районы"),
+        "addresses_display": _("Адреса"),
+        "phones_display": _("Телефоны"),
+        "email": _("Электронная почта"),
+        "url": _("Страница службы"),
+        "status": _("Состояние"),
+        "is_24_7": _("Круглосуточно"),
+        "is_free": _("Бесплатно"),
+        "alert": _("Срочное объявление"),
+        "assured_date": _("Проверено"),
+        "assurer_display": _("Кто проверил"),
+        "external_id": _("Внешний идентификатор"),
+        "live": _("Опубликовано"),
+        "modified": _("Изменено"),
+    }
+    export_filename = "services"
+
+    def get_queryset(self, request):
+        return (
+            Service.objects.all()
+            .select_related("organization", "assurer", "locale")
+            .prefetch_related(
+                "kinds",
+                "target_groups",
+                "phones",
+                Prefetch("locations", Location.objects.select_related("district")),
+                Prefetch("service_areas", ServiceArea.objects.select_related("district")),
+            )
+        )
+
+
+class OrganizationViewSet(SnippetViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Организации")
+    menu_name = "registry_organizations"
+    list_display = ["name", "alternate_name", "phone", "email"]
+    list_filter = ["is_demo"]
+    list_export = ["name", "alternate_name", "legal_status", "website", "email", "phone"]
+    export_filename = "organizations"
+
+
+class ServiceKindViewSet(SnippetViewSet):
+    model = ServiceKind
+    icon = "tag"
+    menu_label = _("Виды помощи")
+    menu_name = "registry_kinds"
+    list_display = ["name", "code", "sort_order"]
+    ordering = ["sort_order", "name"]
+
+
+class TargetGroupViewSet(SnippetViewSet):
+    model = TargetGroup
+    icon = "user"
+    menu_label = _("Целевые группы")
+    menu_name = "registry_target_groups"
+    list_display = ["name", "code", "sort_order"]
+    ordering = ["sort_order", "name"]
+
+
+class DistrictViewSet(SnippetViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("Районы")
+    menu_name = "registry_districts"
+    list_display = ["name", "region", "kind", "slug"]
+    list_filter = ["region", "kind"]
+    list_export = ["name", "slug", "kind", "region", "latitude", "longitude"]
+    export_filename = "districts"
+    ordering = ["region", "name"]
+
+
+def stale_services_url() -> str:
+    list_url = reverse(Service.snippet_viewset.get_url_name("list"))
+    return f"{list_url}?{urlencode({'verified': 'stale'})}"
+
+
+class StaleServicesMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("registry.change_service")
+
+
+class RegistryViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Реестр помощи")
+    menu_icon = "help"
+    menu_order = 250
+    items = (
+        ServiceViewSet,
+        OrganizationViewSet,
+        ServiceKindViewSet,
+        TargetGroupViewSet,
+        DistrictViewSet,
+    )
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.insert(
+            1,
+            StaleServicesMenuItem(
+                _("Требуют проверки"),
+                stale_services_url(),
+                name="registry_stale",
+                icon_name="warning",
+                order=len(items) + 1,
+            ),
+        )
+        items.append(import_menu_item(order=len(items) + 1))
+        return items
+
+
+register_snippet(RegistryViewSetGroup)
+
+
+# --- "Mark verified" ---------------------------------------------------------------------------
+
+
+class MarkVerifiedBulkAction(SnippetBulkAction):
+    display_name = _("Отметить проверенными")
+    action_type = "mark_verified"
+    aria_label = _("Отметить выбранные службы как проверенные сегодня")
+    template_name = "registry/admin/confirm_bulk_mark_verified.html"
+    action_priority = 20
+    models = [Service]
+
+    def check_perm(self, snippet) -> bool:
+        return self.request.user.has_perm("registry.change_service")
+
+    def get_execution_context(self) -> dict:
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        return mark_verified(list(objects), user), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d служба отмечена как проверенная сегодня",
+            "%(count)d служб отмечено как проверенные сегодня",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+hooks.register("register_bulk_action", MarkVerifiedBulkAction)
+
+
+def mark_verified_url(service: Service, next_url: str | None = None) -> str:
+    url = reverse("wagtail_bulk_action", args=("registry", "service", "mark_verified"))
+    query = {"id": service.pk}
+    if next_url:
+        query["next"] = next_url
+    return f"{url}?{urlencode(query)}"
+
+
+@hooks.register("register_snippet_listing_buttons")
+def mark_verified_listing_button(snippet, user, next_url=None):
+    if isinstance(snippet, Service) and user.has_perm("registry.change_service"):
+        yield ListingButton(
+            _("Отметить проверенной"),
+            mark_verified_url(snippet, next_url),
+            icon_name="check",
+            priority=15,
+        )
+
+
+@hooks.register("register_log_actions")
+def register_registry_log_actions(actions) -> None:
+    actions.register_action(
+        MARK_VERIFIED_ACTION, _("Отметка о проверке"), _("Данные проверены со службой")
+    )
+
+
+# --- Freshness dashboard panel ---------------------------------------------------------------
+
+
+class FreshnessPanel(Component):
+    """On the admin home page: how many published services need re-checking, oldest first."""
+
+    name = "registry_freshness"
+    order = 150
+    template_name = "registry/admin/freshness_panel.html"
+
+    def __init__(self, request) -> None:
+        self.request = request
+
+    def get_context_data(self, parent_context=None) -> dict:
+        days = stale_after_days()
+        stale = Service.objects.filter(live=True).exclude(status=Service.Status.CLOSED).stale(days)
+        oldest = stale.order_by(F("assured_date").asc(nulls_first=True), "name")[:10]
+        edit_url_name = Service.snippet_viewset.get_url_name("edit")
+        return {
+            "days": days,
+            "count": stale.count(),
+            "services": [
+                {
+                    "service": service,
+                    "edit_url": reverse(edit_url_name, args=[service.pk]),
+                    "verify_url": mark_verified_url(service, reverse("wagtailadmin_home")),
+                }
+                for service in oldest
+            ],
+            "list_url": stale_services_url(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_freshness_panel(request, panels) -> None:
+    if request.user.has_perm("registry.change_service"):
+        panels.append(FreshnessPanel(request))
