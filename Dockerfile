@@ -1,7 +1,8 @@
 # Production image for «Безопасное детство».
 # Build:  docker build -t safechildhood .
 # Run:    docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=deti.example.org \
-#           -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... safechildhood
+#           -e REPORTS_ENCRYPTION_KEYS=... -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... \
+#           safechildhood
 # `make prod-check` runs the same collectstatic and deployment checks without Docker.
 
 FROM python:3.11-slim-bookworm AS base
@@ -28,7 +29,8 @@ COPY --chown=safechildhood:safechildhood . .
 RUN pip install --no-deps -e .
 
 # Build-time only: a throwaway key so that settings load; never used at run time.
-RUN export SECRET_KEY=build-only REPORTS_ENCRYPTION_KEYS=build-only DEBUG=0 \
+RUN export SECRET_KEY=build-only DEBUG=0 \
+        REPORTS_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     && python manage.py compile_translations \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/var && chown -R safechildhood:safechildhood /app/var /app/static_collected

@@ -41,6 +41,7 @@ demo: migrate
 # server and stops with it.
 run: messages demo
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/ (user admin)"
+	@$(MANAGE) schedule_report_maintenance
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 2 & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)

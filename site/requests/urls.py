@@ -1,5 +1,16 @@
-"""Public URLs of the requests app (mounted in safechildhood.urls inside i18n_patterns)."""
+"""Public URLs of the requests app (mounted at /report/ inside i18n_patterns)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "requests"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("form/", views.report_form, name="form"),
+    path("send/", views.send, name="send"),
+    path("status/", views.status, name="status"),
+    path("status/message/", views.follow_up, name="follow_up"),
+    path("altcha/", views.altcha_challenge, name="altcha"),
+]

@@ -313,10 +313,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # At DEBUG, a missing template variable logs the whole template context, which on
+        # the report pages is what a reporter typed: never let that reach a log.
+        "no_template_context": {"()": "safechildhood.requests.logging_filters.DropTemplateContext"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "ERROR", "propagate": True},
         "django.request": {"level": "ERROR", "propagate": True},
+        "django.template": {"filters": ["no_template_context"], "propagate": True},
     },
 }

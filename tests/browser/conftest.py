@@ -85,11 +85,36 @@ def desktop(browser):
     context.close()
 
 
+def reseed_migration_data() -> None:
+    """Write what data migrations seed again, idempotently, before the demo loads.
+
+    A transactional test's flush empties what migrations wrote. Serialized rollback
+    should restore it, but when ordinary database tests run first in the same session it
+    does not, so the browser tests put back what they need themselves: the root
+    collection, the registry's taxonomy and the inbox groups (the root page and the
+    default site are recreated by `load_demo`).
+    """
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    for module in [
+        "safechildhood.registry.migrations.0003_seed_taxonomy",
+        "safechildhood.requests.migrations.0002_inbox_groups",
+    ]:
+        migration = importlib.import_module(module)
+        (getattr(migration, "seed", None) or migration.create_groups)(apps, None)
+
+
 @pytest.fixture
 def site_data(transactional_db):
-    """The demo site, written so that the live server thread sees it."""
+    """The demo site, written (committed) so that the live server thread sees it."""
     from django.core.management import call_command
 
+    reseed_migration_data()
     call_command("load_demo", verbosity=0)
 
 

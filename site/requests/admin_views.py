@@ -1,0 +1,543 @@
+"""The staff inbox in the Wagtail admin: list, report page, actions, bulk actions.
+
+District scope is enforced in one place, ``Report.objects.for_user(user)``: every
+list, page, action and bulk action starts from it, so a report outside a user's
+districts is a 404 for them, whatever the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property, classproperty
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
+from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from safechildhood.registry.models import District, Service
+
+from . import services
+from .forms import AssignForm, StaffTextForm, StatusChangeForm
+from .models import (
+    Category,
+    Outcome,
+    Report,
+    ReportNotification,
+    Status,
+    users_for_district,
+)
+from .notifications import suggested_service
+from .retention import WARNING_DAYS
+
+ENCRYPTED_FIELDS = (
+    "description",
+    "place",
+    "children_ages",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def inbox_queryset(user) -> Any:
+    """What a user may see, without decrypting anything (list views never need content)."""
+    return Report.objects.for_user(user).defer(*ENCRYPTED_FIELDS)
+
+
+def require_change(request: HttpRequest) -> None:
+    if not request.user.has_perm("requests.change_report"):
+        raise PermissionDenied
+
+
+# --- List --------------------------------------------------------------------------------------
+
+
+def _user_districts(request: HttpRequest):
+    if request is None:
+        return District.objects.none()
+    user = request.user
+    from .models import user_sees_all_districts
+
+    if user_sees_all_districts(user):
+        return District.objects.order_by("name")
+    return District.objects.filter(inbox_scopes__user=user).order_by("name")
+
+
+class ReportFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Статус"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    urgent = django_filters.ChoiceFilter(
+        label=_("Срочность"),
+        choices=[("1", _("Срочные")), ("0", _("Несрочные"))],
+        method="filter_urgent",
+        empty_label=_("Все"),
+    )
+    category = django_filters.MultipleChoiceFilter(
+        label=_("Что беспокоит"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("Район"), queryset=_user_districts, empty_label=_("Все")
+    )
+    assignee = django_filters.ChoiceFilter(
+        label=_("Исполнитель"),
+        choices=[("mine", _("Мои")), ("none", _("Не назначены"))],
+        method="filter_assignee",
+        empty_label=_("Все"),
+    )
+    attention = django_filters.ChoiceFilter(
+        label=_("Требует внимания"),
+        choices=[
+            ("overdue", _("Просрочены")),
+            ("reply", _("Новый ответ заявителя")),
+            ("notification", _("Уведомление не доставлено")),
+            ("purge", _("Содержание будет удалено в течение недели")),
+        ],
+        method="filter_attention",
+        empty_label=_("Все"),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Дата получения"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Report
+        fields = ["status", "urgent", "category", "district", "assignee", "created_at"]
+
+    def filter_urgent(self, queryset, name, value):
+        return queryset.filter(urgent=value == "1")
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(assignee=self.request.user)
+        return queryset.filter(assignee__isnull=True)
+
+    def filter_attention(self, queryset, name, value):
+        now = timezone.now()
+        if value == "overdue":
+            from django.conf import settings
+
+            urgent_deadline = now - timezone.timedelta(hours=settings.REPORTS_URGENT_SLA_HOURS)
+            deadline = now - timezone.timedelta(hours=settings.REPORTS_SLA_HOURS)
+            return queryset.filter(
+                Q(urgent=True, created_at__lt=urgent_deadline)
+                | Q(urgent=False, created_at__lt=deadline),
+                status=Status.NEW,
+            )
+        if value == "reply":
+            return queryset.filter(unread_reporter_message=True)
+        if value == "notification":
+            return queryset.filter(
+                notifications__state__in=[
+                    ReportNotification.State.RETRYING,
+                    ReportNotification.State.FAILED,
+                ]
+            ).distinct()
+        if value == "purge":
+            return queryset.filter(
+                pk__in=Report.objects.purge_due(now, within_days=WARNING_DAYS).values("pk")
+            )
+        return queryset
+
+
+class InboxIndexView(IndexView):
+    """Urgent first, then open, newest first; 50 a page; nothing decrypted."""
+
+    filterset_class = ReportFilterSet
+    default_ordering = None
+    page_title = _("Обращения")
+    any_permission_required = ["view"]
+    template_name = "requests/admin/index.html"
+
+    def get_base_queryset(self):
+        return (
+            inbox_queryset(self.request.user)
+            .select_related("district", "assignee")
+            .ordered_for_inbox()
+        )
+
+    def order_queryset(self, queryset):
+        ordering = self.ordering
+        if ordering in {"created_at", "-created_at"}:
+            return queryset.order_by(ordering, "-pk")
+        return queryset.ordered_for_inbox()
+
+    def get_valid_orderings(self):
+        return ["created_at", "-created_at"]
+
+    def get_edit_url(self, instance):
+        return None
+
+    def get_copy_url(self, instance):
+        return None
+
+    def get_delete_url(self, instance):
+        return None
+
+    def get_add_url(self):
+        return None
+
+    def get_inspect_url(self, instance):
+        return reverse("inbox:detail", args=[instance.pk])
+
+    def get_list_more_buttons(self, instance):
+        return []
+
+    @cached_property
+    def columns(self):
+        columns = [
+            self._get_title_column("__str__"),
+            Column(
+                "urgent",
+                label=_("Срочность"),
+                accessor=lambda r: str(_("Срочное")) if r.urgent else "",
+            ),
+            Column("status", label=_("Статус"), accessor="get_status_display"),
+            Column("category", label=_("Что беспокоит"), accessor="get_category_display"),
+            Column(
+                "district",
+                label=_("Район"),
+                accessor=lambda r: r.district.name if r.district else str(_("Не указан")),
+            ),
+            Column(
+                "assignee",
+                label=_("Исполнитель"),
+                accessor=lambda r: r.assignee.get_username() if r.assignee else "—",
+            ),
+            Column("flags", label=_("Отметки"), accessor=report_flags),
+            DateColumn("created_at", label=_("Получено"), sort_key="created_at"),
+        ]
+        if self.request.user.has_perm("requests.change_report"):
+            columns.insert(0, BulkActionsCheckboxColumn("bulk_actions", obj_type="report"))
+        return columns
+
+
+def report_flags(report: Report) -> str:
+    flags = []
+    if report.is_overdue:
+        flags.append(str(_("просрочено")))
+    if report.unread_reporter_message:
+        flags.append(str(_("новый ответ заявителя")))
+    if report.purged_at:
+        flags.append(str(_("содержание удалено")))
+    elif report.purge_after and report.purge_after - timezone.now() <= timezone.timedelta(
+        days=WARNING_DAYS
+    ):
+        flags.append(
+            str(_("удаление содержания %(date)s")) % {"date": f"{report.purge_after:%d.%m.%Y}"}
+        )
+    if report.is_demo:
+        flags.append(str(_("демо")))
+    return ", ".join(flags)
+
+
+# --- Report page -------------------------------------------------------------------------------
+
+
+class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
+    """Decrypted content (logged as a view), status, assignment, notes, messages, timeline."""
+
+    template_name = "requests/admin/detail.html"
+    header_icon = "mail"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.has_perm("requests.view_report"):
+            raise PermissionDenied
+        self.report = get_object_or_404(
+            Report.objects.for_user(request.user).select_related("district", "assignee", "service"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return str(self.report)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("inbox:index"), "label": _("Обращения")},
+            {"url": "", "label": str(self.report)},
+        ]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        if not self.report.purged_at:
+            services.log_content_view(self.report, request.user)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        can_change = self.request.user.has_perm("requests.change_report") and not report.purged_at
+        users = users_for_district(report.district_id)
+        suggestion = None if report.service_id else suggested_service(report)
+        timeline = list(
+            report.log_entries.select_related("user").order_by("-timestamp", "-id")[:200]
+        )
+        context.update(
+            report=report,
+            can_change=can_change,
+            status_form=StatusChangeForm(report=report),
+            assign_form=AssignForm(
+                users=users, initial={"assignee": report.assignee_id, "urgent": report.urgent}
+            ),
+            service_form=ServiceForm(
+                district_id=report.district_id,
+                initial={"service": report.service_id or (suggestion.pk if suggestion else None)},
+            ),
+            suggested_service=suggestion,
+            note_form=StaffTextForm(prefix="note"),
+            message_form=StaffTextForm(prefix="message"),
+            notes=list(report.notes.select_related("author")),
+            messages_list=list(report.messages.select_related("author")),
+            notifications=list(report.notifications.all()),
+            timeline=timeline,
+            outcome_choices=Outcome.choices,
+        )
+        return context
+
+
+class ServiceForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Служба из реестра"), queryset=Service.objects.none(), required=False
+    )
+
+    def __init__(self, *args, district_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from wagtail.models import Locale
+
+        services_qs = Service.objects.filter(live=True, locale=Locale.get_default())
+        if district_id:
+            services_qs = services_qs.serving_district(district_id)
+        self.fields["service"].queryset = services_qs.order_by("name")
+
+
+def _scoped_report(request: HttpRequest, pk: int) -> Report:
+    require_change(request)
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
+    if report.purged_at:
+        raise Http404
+    return report
+
+
+def _back(report: Report) -> HttpResponse:
+    return redirect("inbox:detail", pk=report.pk)
+
+
+def change_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = StatusChangeForm(request.POST, report=report)
+    if form.is_valid():
+        services.change_status(
+            report, form.cleaned_data["status"], request.user, form.cleaned_data["outcome"]
+        )
+        messages.success(
+            request, _("Статус изменён: %(status)s") % {"status": report.get_status_display()}
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back(report)
+
+
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = AssignForm(request.POST, users=users_for_district(report.district_id))
+    if form.is_valid():
+        services.assign(
+            report, form.cleaned_data["assignee"], form.cleaned_data["urgent"], request.user
+        )
+        messages.success(request, _("Сохранено"))
+    else:
+        messages.error(request, _("Выберите сотрудника из списка"))
+    return _back(report)
+
+
+def service_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = ServiceForm(request.POST, district_id=report.district_id)
+    if form.is_valid():
+        service = form.cleaned_data["service"]
+        if report.service_id != (service.pk if service else None):
+            report.service = service
+            report.save(update_fields=["service", "updated_at"])
+            log(
+                instance=report,
+                action="requests.service",
+                user=request.user,
+                data={"service": service.name if service else ""},
+            )
+        messages.success(request, _("Служба сохранена"))
+    else:
+        messages.error(request, _("Выберите службу из списка"))
+    return _back(report)
+
+
+def note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = StaffTextForm(request.POST, prefix="note")
+    if form.is_valid():
+        services.add_note(report, form.cleaned_data["body"], request.user)
+        messages.success(request, _("Заметка добавлена"))
+    else:
+        messages.error(request, _("Напишите текст заметки"))
+    return _back(report)
+
+
+def message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = StaffTextForm(request.POST, prefix="message")
+    if form.is_valid():
+        services.message_reporter(report, form.cleaned_data["body"], request.user)
+        messages.success(request, _("Сообщение заявителю отправлено: он увидит его по своему коду"))
+    else:
+        messages.error(request, _("Напишите текст сообщения"))
+    return _back(report)
+
+
+# --- Bulk actions ------------------------------------------------------------------------------
+
+
+class InboxBulkAction(BulkAction):
+    """Scoped like everything else: out-of-scope ids are simply not found."""
+
+    @classproperty
+    def models(cls):
+        return [Report]
+
+    def dispatch(self, request, *args, **kwargs):
+        require_change(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return Report.objects.for_user(self.request.user).values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        ids = self.request.GET.getlist("id")
+        if "all" in ids:
+            ids = list(self.get_all_objects_in_listing_query(None))
+        ids = [i for i in ids if str(i).isdigit()]
+        objects = list(inbox_queryset(self.request.user).filter(pk__in=ids, purged_at__isnull=True))
+        if not objects:
+            raise Http404
+        return objects, {"items_with_no_access": []}
+
+    def object_context(self, obj):
+        return {"item": obj, "url": reverse("inbox:detail", args=[obj.pk])}
+
+
+class TakeBulkAction(InboxBulkAction):
+    display_name = _("Взять в работу")
+    action_type = "take"
+    aria_label = _("Назначить выбранные обращения мне и начать разбор")
+    template_name = "requests/admin/bulk_take.html"
+    action_priority = 10
+
+    def get_execution_context(self):
+        return {"user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        for report in objects:
+            services.assign(report, user, report.urgent, user)
+            if report.status == Status.NEW:
+                services.change_status(report, Status.TRIAGE, user)
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d обращение назначено вам",
+            "%(count)d обращений назначено вам",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Итог"),
+        choices=[
+            (Outcome.DUPLICATE, Outcome.DUPLICATE.label),
+            (Outcome.FALSE_REPORT, Outcome.FALSE_REPORT.label),
+            (Outcome.UNFOUNDED, Outcome.UNFOUNDED.label),
+        ],
+    )
+
+
+class CloseBulkAction(InboxBulkAction):
+    """For floods of duplicates or spam: close many at once with one outcome."""
+
+    display_name = _("Закрыть")
+    action_type = "close"
+    aria_label = _("Закрыть выбранные обращения с итогом")
+    template_name = "requests/admin/bulk_close.html"
+    action_priority = 20
+    form_class = CloseForm
+
+    def get_execution_context(self):
+        return {"user": self.request.user, "outcome": self.cleaned_form.cleaned_data["outcome"]}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, outcome="", **kwargs):
+        count = 0
+        for report in objects:
+            if report.can_move_to(Status.CLOSED):
+                services.change_status(report, Status.CLOSED, user, outcome)
+                count += 1
+        return count, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d обращение закрыто",
+            "%(count)d обращений закрыто",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+def dashboard_counts(user) -> dict[str, Any]:
+    """New, overdue urgent and soon-purged reports in the user's scope (a few queries)."""
+    scoped = Report.objects.for_user(user)
+    now = timezone.now()
+    overdue = list(
+        scoped.overdue_urgent(now).select_related("district").defer(*ENCRYPTED_FIELDS)[:10]
+    )
+    return {
+        "new_count": scoped.new().count(),
+        "overdue": overdue,
+        "purge_soon_count": scoped.purge_due(now, within_days=WARNING_DAYS).count(),
+        "problem_notifications": ReportNotification.objects.filter(
+            report__in=scoped.values("pk"),
+            state__in=[ReportNotification.State.RETRYING, ReportNotification.State.FAILED],
+        ).count(),
+    }
+
+
+def new_report_count(user) -> int:
+    return Report.objects.for_user(user).new().count()

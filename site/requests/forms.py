@@ -1,0 +1,368 @@
+"""Forms of the public report flow and of the staff inbox.
+
+Error messages follow the GOV.UK Design System: say what went wrong and how to fix
+it, in the visitor's words ("Опишите, что вас беспокоит"), never "This field is required".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy as _
+
+from safechildhood.registry.models import District
+
+from .models import Category, DangerNow, Outcome, ReporterRole, Status
+
+DISTRICT_UNKNOWN = "unknown"
+
+# Kept by the check page; the form re-renders from them.
+ANSWER_FIELDS = (
+    "category",
+    "description",
+    "district",
+    "place",
+    "children_ages",
+    "danger_now",
+    "reporter_role",
+    "contact_preference",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+MAX_DESCRIPTION = 5000
+
+
+def clean_text(value: str) -> str:
+    """Normalise line ends and strip control characters other than newline and tab."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+
+
+class GovukErrorsMixin:
+    """Errors as an ordered list of (field id, message) for the error summary."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            anchor = self.anchor_for(name)
+            items.extend((anchor, str(message)) for message in errors)
+        items.extend(("", str(message)) for message in self.non_field_errors())
+        return items
+
+    def anchor_for(self, name: str) -> str:
+        field = self.fields.get(name)
+        if field is not None and isinstance(field.widget, forms.RadioSelect):
+            return f"id_{name}_0"
+        return f"id_{name}"
+
+
+class ReportForm(GovukErrorsMixin, forms.Form):
+    """The questions. Nothing here is saved: the check page carries the answers on."""
+
+    category = forms.ChoiceField(
+        label=_("Что вас беспокоит?"),
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Выберите, что вас беспокоит"),
+            "invalid_choice": _("Выберите один из вариантов в списке"),
+        },
+    )
+    description = forms.CharField(
+        label=_("Опишите, что происходит"),
+        help_text=_(
+            "Что вы видели или слышали, когда это было, кто рядом с ребёнком. Не обязательно "
+            "быть уверенным. Не больше %(max)s знаков."
+        )
+        % {"max": MAX_DESCRIPTION},
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "true"}),
+        error_messages={
+            "required": _("Опишите, что вас беспокоит"),
+            "max_length": _("Описание должно быть не длиннее %(limit_value)d знаков")
+            % {"limit_value": MAX_DESCRIPTION},
+        },
+        max_length=MAX_DESCRIPTION,
+        strip=False,
+    )
+    district = forms.ChoiceField(
+        label=_("В каком районе это происходит?"),
+        error_messages={
+            "required": _("Выберите район или «Не знаю»"),
+            "invalid_choice": _("Выберите район из списка"),
+        },
+    )
+    place = forms.CharField(
+        label=_("Где именно (необязательно)"),
+        help_text=_("Населённый пункт, улица, дом, школа — всё, что поможет найти семью"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": _("Место должно быть не длиннее 300 знаков")},
+    )
+    children_ages = forms.CharField(
+        label=_("Сколько лет детям (необязательно)"),
+        help_text=_("Например: 4 года и 12 лет"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": _("Возраст детей должен быть не длиннее 100 знаков")},
+    )
+    danger_now = forms.ChoiceField(
+        label=_("Ребёнок или кто-то ещё в опасности прямо сейчас?"),
+        choices=DangerNow.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Ответьте, есть ли опасность прямо сейчас"),
+            "invalid_choice": _("Выберите один из вариантов в списке"),
+        },
+    )
+    reporter_role = forms.ChoiceField(
+        label=_("Кто вы (необязательно)"),
+        choices=ReporterRole.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Выберите один из вариантов в списке")},
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("Можно ли с вами связаться?"),
+        choices=[
+            ("anonymous", _("Нет, я хочу остаться анонимным")),
+            ("contact", _("Да, оставлю контакты")),
+        ],
+        initial="anonymous",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Выберите, можно ли с вами связаться"),
+            "invalid_choice": _("Выберите один из вариантов в списке"),
+        },
+    )
+    contact_name = forms.CharField(
+        label=_("Как к вам обращаться"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": _("Имя должно быть не длиннее 100 знаков")},
+    )
+    contact_phone = forms.CharField(
+        label=_("Телефон"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
+        error_messages={"max_length": _("Телефон должен быть не длиннее 30 знаков")},
+    )
+    contact_email = forms.CharField(
+        label=_("Электронная почта"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "type": "email", "spellcheck": "false"}
+        ),
+        error_messages={"max_length": _("Адрес почты должен быть не длиннее 254 знаков")},
+    )
+
+    def __init__(self, *args, districts: list[District] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if districts is None:
+            districts = list(District.objects.only("pk", "name").order_by("name"))
+        self.district_names = {str(d.pk): d.name for d in districts}
+        self.fields["district"].choices = [
+            ("", _("Выберите район")),
+            *self.district_names.items(),
+            (DISTRICT_UNKNOWN, _("Не знаю или района нет в списке")),
+        ]
+        if settings.RECAPTCHA_ENABLED:
+            from .recaptcha import OptionalReCaptchaField
+
+            self.fields["captcha"] = OptionalReCaptchaField(label=_("Проверка"))
+
+    def _clean_free_text(self, name: str) -> str:
+        return clean_text(self.cleaned_data.get(name) or "")
+
+    def clean_description(self) -> str:
+        value = self._clean_free_text("description")
+        if not value:
+            raise forms.ValidationError(_("Опишите, что вас беспокоит"), code="required")
+        return value
+
+    def clean_place(self) -> str:
+        return self._clean_free_text("place")
+
+    def clean_children_ages(self) -> str:
+        return self._clean_free_text("children_ages")
+
+    def clean_contact_name(self) -> str:
+        return self._clean_free_text("contact_name")
+
+    def clean_contact_phone(self) -> str:
+        value = self._clean_free_text("contact_phone")
+        if value:
+            digits = re.sub(r"\D", "", value)
+            if not re.fullmatch(r"[\d\s()+\-.]+", value) or not 5 <= len(digits) <= 15:
+                raise forms.ValidationError(
+                    _("Введите телефон цифрами, например 8 900 123-45-67"), code="invalid"
+                )
+        return value
+
+    def clean_contact_email(self) -> str:
+        value = self._clean_free_text("contact_email")
+        if value:
+            try:
+                EmailValidator()(value)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("Введите адрес почты в формате name@example.ru"), code="invalid"
+                ) from exc
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        preference = data.get("contact_preference")
+        given = [name for name in CONTACT_FIELDS if data.get(name)]
+        if preference == "anonymous" and given:
+            # Without JavaScript the contact fields are always visible: never drop what
+            # someone typed, ask instead.
+            self.add_error(
+                "contact_preference",
+                _(
+                    "Вы выбрали «остаться анонимным», но указали контакты: выберите «Да, "
+                    "оставлю контакты» или сотрите их"
+                ),
+            )
+        reachable = data.get("contact_phone") or data.get("contact_email")
+        invalid = "contact_phone" in self.errors or "contact_email" in self.errors
+        if preference == "contact" and not reachable and not invalid:
+            self.add_error(
+                "contact_phone",
+                _("Укажите телефон или электронную почту, чтобы с вами могли связаться"),
+            )
+        return data
+
+    # --- what the check page shows ---
+
+    def district_label(self, value: str) -> str:
+        if value == DISTRICT_UNKNOWN:
+            return str(_("Не знаю"))
+        return self.district_names.get(value, "")
+
+
+def answers_from(cleaned: dict[str, Any]) -> dict[str, str]:
+    """The serialisable answers the check page carries (strings only)."""
+    return {name: str(cleaned.get(name) or "") for name in ANSWER_FIELDS}
+
+
+def has_contact(answers: dict[str, str]) -> bool:
+    return answers.get("contact_preference") == "contact" and any(
+        answers.get(name) for name in CONTACT_FIELDS
+    )
+
+
+class ConsentForm(GovukErrorsMixin, forms.Form):
+    """Asked on the check page only when contact details were given."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "Я согласен(на) на обработку моих персональных данных (имени и контактов), "
+            "чтобы специалисты могли связаться со мной по этому сообщению"
+        ),
+        error_messages={
+            "required": _("Подтвердите согласие на обработку контактов или вернитесь и сотрите их")
+        },
+    )
+
+
+class StatusLookupForm(GovukErrorsMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Код обращения"),
+        help_text=_("16 цифр, которые вы получили после отправки. Пробелы можно не вводить."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "input input--code",
+            }
+        ),
+        error_messages={
+            "required": _("Введите код обращения"),
+            "max_length": _("Код обращения — это 16 цифр"),
+        },
+    )
+
+
+class FollowUpForm(GovukErrorsMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Дополнить сообщение или ответить специалистам"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+        strip=False,
+        error_messages={
+            "required": _("Напишите сообщение"),
+            "max_length": _("Сообщение должно быть не длиннее %(limit_value)d знаков")
+            % {"limit_value": MAX_DESCRIPTION},
+        },
+    )
+
+    def clean_body(self) -> str:
+        value = clean_text(self.cleaned_data.get("body") or "")
+        if not value:
+            raise forms.ValidationError(_("Напишите сообщение"), code="required")
+        return value
+
+
+# --- Staff inbox --------------------------------------------------------------------------
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("Новый статус"), choices=Status.choices)
+    outcome = forms.ChoiceField(
+        label=_("Итог (при закрытии)"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, report=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        if report is not None:
+            self.fields["status"].choices = report.allowed_transitions()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") == Status.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", _("Укажите итог, чтобы закрыть обращение"))
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Исполнитель"), queryset=None, required=False, empty_label=_("— никто —")
+    )
+    urgent = forms.BooleanField(label=_("Срочное"), required=False)
+
+    def __init__(self, *args, users=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class StaffTextForm(forms.Form):
+    body = forms.CharField(
+        label=_("Текст"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_body(self) -> str:
+        value = clean_text(self.cleaned_data.get("body") or "")
+        if not value:
+            raise forms.ValidationError(_("Напишите текст"), code="required")
+        return value

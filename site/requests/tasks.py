@@ -1,0 +1,181 @@
+"""Background work: the new-report e-mail (with retries) and the daily maintenance.
+
+django-tasks has no automatic retry, so a failed e-mail is retried by hand: the
+attempt count and the next attempt's time live on the
+:class:`~safechildhood.requests.models.ReportNotification` row (visible to staff in
+the inbox), and the task re-enqueues itself with ``run_after`` when the backend can
+defer (the database backend in production). With a backend that cannot defer (the
+immediate one in tests) ``retry_due_notifications`` — run by the daily maintenance
+and by ``manage.py purge_reports`` — queues the ones that are due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import default_task_backend, task
+from wagtail.log_actions import log
+
+from .models import ReportNotification
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after the 1st, 2nd... failure.
+BACKOFF_MINUTES = (1, 5, 15, 60, 180)
+
+
+class NoRecipientError(Exception):
+    """Neither an SOS service address nor REPORTS_FALLBACK_EMAIL is known."""
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+
+
+def queue_notification(notification_id: int, run_after: dt.datetime | None = None) -> None:
+    """Queue the e-mail; a broken queue never breaks the caller (the row stays pending)."""
+    try:
+        if run_after is not None:
+            if not default_task_backend.supports_defer:
+                return  # retry_due_notifications will queue it when it is due
+            send_report_notification.using(run_after=run_after).enqueue(notification_id)
+        else:
+            send_report_notification.enqueue(notification_id)
+    except Exception:
+        logger.exception("Could not queue notification %s; it will be retried", notification_id)
+
+
+def _admin_url(report_id: int) -> str:
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("inbox:detail", args=[report_id])
+
+
+def _send(notification: ReportNotification) -> list[str]:
+    from .notifications import duty_addresses
+
+    report = notification.report
+    recipients = duty_addresses(report)
+    if not recipients:
+        raise NoRecipientError("no duty address for the district and no REPORTS_FALLBACK_EMAIL")
+    with override(settings.LANGUAGE_CODE):
+        if report.urgent:
+            subject = _("СРОЧНО: новое обращение №%(number)s") % {"number": report.pk}
+        else:
+            subject = _("Новое обращение №%(number)s") % {"number": report.pk}
+        body = _(
+            "На сайт «Безопасное детство» поступило обращение.\n\n"
+            "Откройте его во входящих обращениях (нужен вход в панель управления):\n%(url)s\n\n"
+            "Содержание обращения в письмо не включается."
+        ) % {"url": _admin_url(report.pk)}
+    send_mail(subject, body, None, recipients, fail_silently=False)
+    return recipients
+
+
+@task()
+def send_report_notification(notification_id: int) -> str:
+    """Send one new-report e-mail; on failure record it and schedule the next attempt."""
+    with transaction.atomic():
+        notification = (
+            ReportNotification.objects.select_for_update()
+            .select_related("report")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.state in (
+            ReportNotification.State.SENT,
+            ReportNotification.State.FAILED,
+        ):
+            return notification.state if notification else "missing"
+        notification.attempts += 1
+        try:
+            recipients = _send(notification)
+        except Exception as exc:
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if notification.attempts >= ReportNotification.MAX_ATTEMPTS:
+                notification.state = ReportNotification.State.FAILED
+                log(
+                    instance=notification.report,
+                    action="requests.notification_failed",
+                    user=None,
+                    data={"attempts": notification.attempts},
+                )
+            else:
+                notification.state = ReportNotification.State.RETRYING
+                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+            notification.save()
+            logger.warning(
+                "Notification %s for report %s failed (attempt %s): %s",
+                notification.pk,
+                notification.report_id,
+                notification.attempts,
+                type(exc).__name__,
+            )
+        else:
+            notification.state = ReportNotification.State.SENT
+            notification.sent_at = timezone.now()
+            notification.recipients = ", ".join(recipients)[:1000]
+            notification.last_error = ""
+            notification.save()
+            log(instance=notification.report, action="requests.notified", user=None)
+    if notification.state == ReportNotification.State.RETRYING:
+        queue_notification(notification.pk, run_after=notification.next_attempt_at)
+    return notification.state
+
+
+def retry_due_notifications(now: dt.datetime | None = None) -> int:
+    """Queue every pending or retrying notification that is due (and lost ones)."""
+    now = now or timezone.now()
+    due = ReportNotification.objects.filter(
+        state__in=[ReportNotification.State.PENDING, ReportNotification.State.RETRYING],
+        next_attempt_at__lte=now,
+    ).values_list("pk", flat=True)
+    count = 0
+    for notification_id in list(due):
+        queue_notification(notification_id)
+        count += 1
+    return count
+
+
+@task()
+def report_maintenance() -> dict[str, int]:
+    """Daily: purge reports past retention, retry due e-mails; then plan the next run."""
+    from .retention import purge_due_reports
+
+    result = {"purged": purge_due_reports(), "notifications": retry_due_notifications()}
+    schedule_maintenance()
+    return result
+
+
+def next_maintenance_time(now: dt.datetime | None = None) -> dt.datetime:
+    """03:00 site time tomorrow (or today, if it is not 03:00 yet)."""
+    local = timezone.localtime(now or timezone.now())
+    run = local.replace(hour=3, minute=0, second=0, microsecond=0)
+    if run <= local:
+        run += dt.timedelta(days=1)
+    return run
+
+
+def schedule_maintenance() -> bool:
+    """Make sure exactly one maintenance run is queued (database backend only)."""
+    if not default_task_backend.supports_defer:
+        return False
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another deferring backend
+        DBTaskResult = None
+    if DBTaskResult is not None:
+        pending = DBTaskResult.objects.filter(
+            task_path=report_maintenance.module_path, status="READY"
+        )
+        if pending.exists():
+            return False
+    report_maintenance.using(run_after=next_maintenance_time()).enqueue()
+    return True

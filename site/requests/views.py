@@ -1,0 +1,524 @@
+"""The public side: start page → questions → check your report → receipt; status page.
+
+No step stores anything before the reporter confirms: the answers travel inside the
+page, encrypted (:func:`~safechildhood.requests.crypto.seal_box`). No session or CSRF
+cookie is set: the POST views are ``csrf_exempt`` and use the signed per-form token
+and browser-origin checks of :mod:`~safechildhood.requests.protection` instead.
+Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import protection, receipts, services
+from .crypto import InvalidToken, open_box, seal_box
+from .forms import (
+    ANSWER_FIELDS,
+    ConsentForm,
+    FollowUpForm,
+    ReportForm,
+    StatusLookupForm,
+    answers_from,
+    has_contact,
+)
+from .models import Category, DangerNow, Report, ReporterRole, Verification
+
+FORM_NAME = "report"
+STATUS_FORM_NAME = "status"
+STATUS_TOKEN_TTL = 30 * 60
+MAX_BODY_BYTES = 256 * 1024  # far above the largest honest form (5000 Cyrillic characters, twice)
+
+
+def report_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Headers every page of the report flow needs, whatever the outcome."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # includes no-store
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        if settings.RECAPTCHA_ENABLED and getattr(response, "uses_recaptcha", False):
+            from .recaptcha import CSP_UPDATE
+
+            response._csp_update = CSP_UPDATE
+        return response
+
+    return wrapped
+
+
+def _problem(request: HttpRequest, status: int, title: str, message: str, **extra) -> HttpResponse:
+    """A calm error page that always repeats the phone numbers."""
+    context = {"title": title, "message": message, **extra}
+    response = render(request, "requests/problem.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "600"
+    return response
+
+
+def _too_many(request: HttpRequest, **extra) -> HttpResponse:
+    return _problem(
+        request,
+        429,
+        _("Слишком много попыток"),
+        _(
+            "С вашего устройства или сети недавно отправили много сообщений. Попробуйте ещё раз "
+            "через некоторое время. Если ребёнку угрожает опасность, не ждите: позвоните."
+        ),
+        **extra,
+    )
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return _problem(
+        request,
+        403,
+        _("Форму нельзя отправить отсюда"),
+        _(
+            "Форма была отправлена не со страницы нашего сайта или повреждена. Откройте форму "
+            "заново на сайте и заполните её."
+        ),
+    )
+
+
+def _bad_request(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    return _problem(
+        request,
+        400,
+        _("Не удалось принять форму"),
+        message or _("Откройте форму заново на нашем сайте и заполните её."),
+    )
+
+
+def _read_post(request: HttpRequest) -> HttpResponse | None:
+    """Parse the body safely: oversize, malformed or cross-site bodies stop here (4xx)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return _bad_request(request, _("Сообщение слишком большое. Сократите текст."))
+    if protection.is_cross_site(request):
+        return _forbidden(request)
+    try:
+        request.POST  # noqa: B018 - parse now, inside the guard
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return _bad_request(request, _("Сообщение слишком большое. Сократите текст."))
+    except (SuspiciousOperation, UnicodeDecodeError, LookupError, ValueError):
+        return _bad_request(request)
+    return None
+
+
+def _districts():
+    from safechildhood.registry.models import District
+
+    return list(District.objects.only("pk", "name").order_by("name"))
+
+
+# --- Start page ---------------------------------------------------------------------------
+
+
+# The content page for families who have been reported (demo content, editable in Wagtail).
+FAMILIES_PAGE_SLUG = "na-moyu-semyu-postupilo-soobshchenie"
+
+
+def _families_page():
+    from wagtail.models import Locale, Page
+
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:
+        return None
+    return Page.objects.live().public().filter(slug=FAMILIES_PAGE_SLUG, locale=locale).first()
+
+
+@report_page
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "requests/start.html",
+        {
+            "urgent_hours": settings.REPORTS_URGENT_SLA_HOURS,
+            "sla_hours": settings.REPORTS_SLA_HOURS,
+            "retention_days": settings.REPORTS_RETENTION_DAYS,
+            "families_page": _families_page(),
+        },
+    )
+
+
+# --- Questions ------------------------------------------------------------------------------
+
+
+def _render_form(
+    request: HttpRequest,
+    form: ReportForm,
+    *,
+    issued_at: float | None = None,
+    notice: str = "",
+    status: int = 200,
+    focus: str = "",
+) -> HttpResponse:
+    response = render(
+        request,
+        "requests/form.html",
+        {
+            "form": form,
+            "form_token": protection.issue_token(FORM_NAME, issued_at),
+            "notice": notice,
+            "focus": focus,
+            "honeypot_field": protection.HONEYPOT_FIELD,
+            "use_altcha": not settings.RECAPTCHA_ENABLED,
+            "danger_choice": DangerNow.YES,
+        },
+        status=status,
+    )
+    response.uses_recaptcha = True
+    return response
+
+
+def _render_check(
+    request: HttpRequest,
+    answers: dict[str, str],
+    state: str,
+    *,
+    consent_form: ConsentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    form = ReportForm(districts=_districts())
+    rows = [
+        ("category", _("Что беспокоит"), dict(Category.choices).get(answers["category"], "")),
+        ("description", _("Описание"), answers["description"]),
+        ("district", _("Район"), form.district_label(answers["district"])),
+        ("place", _("Где именно"), answers.get("place", "")),
+        ("children_ages", _("Возраст детей"), answers.get("children_ages", "")),
+        (
+            "danger_now",
+            _("Опасность прямо сейчас"),
+            dict(DangerNow.choices).get(answers["danger_now"], ""),
+        ),
+        (
+            "reporter_role",
+            _("Кто вы"),
+            dict(ReporterRole.choices).get(answers.get("reporter_role", ""), ""),
+        ),
+    ]
+    contact = has_contact(answers)
+    if contact:
+        contact_text = "\n".join(
+            answers[name]
+            for name in ("contact_name", "contact_phone", "contact_email")
+            if answers.get(name)
+        )
+        rows.append(("contact_preference", _("Контакты для связи"), contact_text))
+    else:
+        rows.append(("contact_preference", _("Контакты для связи"), _("Не указаны: анонимно")))
+    return render(
+        request,
+        "requests/check.html",
+        {
+            "rows": rows,
+            "state": state,
+            "urgent": answers["danger_now"] == DangerNow.YES,
+            "ask_consent": contact,
+            "consent_form": consent_form or ConsentForm(),
+        },
+        status=status,
+    )
+
+
+@report_page
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render_form(request, ReportForm(districts=_districts()))
+    if problem := _read_post(request):
+        return problem
+
+    # "Change your answers" from the check page: the encrypted state is the token.
+    if "state" in request.POST:
+        opened = _open_state(request.POST.get("state", ""))
+        if opened is None:
+            return _forbidden(request)
+        state, _expired = opened  # answers may be edited even when too old to send
+        form = ReportForm(initial=state["a"], districts=_districts())
+        focus = request.POST.get("edit", "")
+        return _render_form(
+            request,
+            form,
+            issued_at=state["t"],
+            focus=f"id_{focus}" if focus in ANSWER_FIELDS else "",
+        )
+
+    try:
+        issued_at = protection.read_token(request.POST.get(protection.TOKEN_FIELD), FORM_NAME)
+    except protection.TokenError as exc:
+        if exc.reason == "missing":
+            return _bad_request(request)
+        return _forbidden(request)
+
+    form = ReportForm(request.POST, districts=_districts())
+    if not protection.hit(request, "preview"):
+        return _too_many(request)
+    if protection.token_expired(issued_at):
+        form.is_valid()
+        return _render_form(
+            request,
+            form,
+            notice=_(
+                "Форма была открыта слишком давно. Ваши ответы сохранились на этой странице: "
+                "проверьте их и нажмите «Продолжить» ещё раз."
+            ),
+            status=400,
+        )
+    if protection.honeypot_filled(request):
+        form.is_valid()
+        return _render_form(
+            request,
+            form,
+            issued_at=issued_at,
+            notice=_(
+                "Не удалось проверить форму. Проверьте ответы и нажмите «Продолжить» ещё раз."
+            ),
+            status=400,
+        )
+    if protection.filled_too_fast(issued_at):
+        form.is_valid()
+        return _render_form(
+            request,
+            form,
+            issued_at=issued_at,
+            notice=_(
+                "Форма отправлена слишком быстро. Проверьте ответы и нажмите «Продолжить» ещё раз."
+            ),
+            status=400,
+        )
+    if not form.is_valid():
+        return _render_form(request, form, issued_at=issued_at)
+
+    verification = Verification.NONE
+    if settings.RECAPTCHA_ENABLED:
+        if form.cleaned_data.get("captcha"):
+            verification = Verification.RECAPTCHA
+    else:
+        payload = request.POST.get(protection.ALTCHA_FIELD, "")
+        if payload:
+            if not protection.verify_proof(payload):
+                return _render_form(
+                    request,
+                    form,
+                    issued_at=issued_at,
+                    notice=_(
+                        "Проверка в браузере не прошла. Подождите несколько секунд и нажмите "
+                        "«Продолжить» ещё раз."
+                    ),
+                )
+            verification = Verification.PROOF_OF_WORK
+
+    answers = answers_from(form.cleaned_data)
+    state = seal_box(
+        {"a": answers, "t": issued_at, "v": str(verification), "k": secrets.token_hex(16)}
+    )
+    return _render_check(request, answers, state)
+
+
+def _open_state(raw: str) -> tuple[dict[str, Any], bool] | None:
+    """(state, expired) for a genuine state; None for a forged one."""
+    if not raw:
+        return None
+    try:
+        state = open_box(raw, max_age=protection.TOKEN_MAX_AGE)
+        expired = False
+    except InvalidToken:
+        try:
+            state = open_box(raw, max_age=10 * 365 * 24 * 3600)
+        except InvalidToken:
+            return None
+        expired = True
+    answers = state.get("a")
+    if (
+        not isinstance(answers, dict)
+        or not all(isinstance(answers.get(name, ""), str) for name in ANSWER_FIELDS)
+        or not isinstance(state.get("t"), (int, float))
+        or not isinstance(state.get("k"), str)
+        or state.get("v") not in Verification.values
+    ):
+        return None
+    state["a"] = {name: answers.get(name, "") for name in ANSWER_FIELDS}
+    return state, expired
+
+
+# --- Check and send -------------------------------------------------------------------------
+
+
+@report_page
+@csrf_exempt
+@require_POST
+def send(request: HttpRequest) -> HttpResponse:
+    if problem := _read_post(request):
+        return problem
+    raw_state = request.POST.get("state", "")
+    if not raw_state:
+        return _bad_request(request)
+    opened = _open_state(raw_state)
+    if opened is None:
+        return _forbidden(request)
+    state, expired = opened
+    answers = state["a"]
+
+    # Re-validate: the state was built by us, but the district list may have changed.
+    form = ReportForm(answers, districts=_districts())
+    if settings.RECAPTCHA_ENABLED:
+        form.fields.pop("captcha", None)
+    if expired or not form.is_valid():
+        form.is_valid()
+        if expired:
+            notice = _(
+                "Прошло слишком много времени, и сообщение не было отправлено. Ваши ответы "
+                "сохранились: проверьте их и нажмите «Продолжить»."
+            )
+        else:
+            notice = _("Сообщение не отправлено: проверьте ответы и нажмите «Продолжить».")
+        return _render_form(request, form, notice=notice, status=400)
+
+    consent_form = None
+    if has_contact(answers):
+        consent_form = ConsentForm(request.POST)
+        if not consent_form.is_valid():
+            return _render_check(request, answers, raw_state, consent_form=consent_form, status=400)
+
+    if services.find_submitted(state["k"]) is not None:
+        return render(request, "requests/already_sent.html")
+
+    limits = ["report"]
+    if state["v"] == Verification.NONE:
+        limits += ["report_unverified", "report_unverified_global"]
+    if any(protection.is_limited(request, name) for name in limits):
+        return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
+    for name in limits:
+        protection.hit(request, name)
+
+    report, code = services.create_report(answers, token=state["k"], verified_by=state["v"])
+    return render(
+        request,
+        "requests/confirmation.html",
+        {"code": code, "code_grouped": receipts.grouped(code), "urgent": report.urgent},
+    )
+
+
+# --- Status page ------------------------------------------------------------------------------
+
+
+def _status_context(report: Report, followup_form: FollowUpForm | None = None) -> dict[str, Any]:
+    messages = list(report.messages.all())
+    return {
+        "report": report,
+        "messages_list": messages,
+        "followup_form": followup_form or FollowUpForm(),
+        "status_token": seal_box({"f": "followup", "r": report.pk, "l": report.receipt_lookup}),
+    }
+
+
+@report_page
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(
+            request,
+            "requests/status_lookup.html",
+            {
+                "form": StatusLookupForm(),
+                "form_token": protection.issue_token(STATUS_FORM_NAME),
+            },
+        )
+    if problem := _read_post(request):
+        return problem
+    try:
+        protection.read_token(request.POST.get(protection.TOKEN_FIELD), STATUS_FORM_NAME)
+    except protection.TokenError as exc:
+        return _bad_request(request) if exc.reason == "missing" else _forbidden(request)
+    if protection.is_limited(request, "status_failure") or not protection.hit(
+        request, "status_lookup"
+    ):
+        return _too_many(request)
+
+    form = StatusLookupForm(request.POST)
+    report = None
+    if form.is_valid():
+        report = Report.find_by_receipt(form.cleaned_data["code"])
+        if report is None:
+            protection.hit(request, "status_failure")
+            form.add_error(
+                "code",
+                _("Обращение с таким кодом не найдено. Проверьте, что введены все 16 цифр."),
+            )
+    if report is None:
+        return render(
+            request,
+            "requests/status_lookup.html",
+            {"form": form, "form_token": protection.issue_token(STATUS_FORM_NAME)},
+            status=400 if form.errors else 200,
+        )
+    return render(request, "requests/status.html", _status_context(report))
+
+
+@report_page
+@csrf_exempt
+@require_POST
+def follow_up(request: HttpRequest) -> HttpResponse:
+    if problem := _read_post(request):
+        return problem
+    try:
+        token = open_box(request.POST.get("status_token", ""), max_age=STATUS_TOKEN_TTL)
+    except InvalidToken:
+        return _problem(
+            request,
+            400,
+            _("Страница устарела"),
+            _("Чтобы написать специалистам, введите код обращения ещё раз."),
+            show_status_link=True,
+        )
+    report = (
+        Report.objects.filter(
+            pk=token.get("r"), receipt_lookup=token.get("l") or "-", purged_at__isnull=True
+        ).first()
+        if token.get("f") == "followup" and isinstance(token.get("r"), int)
+        else None
+    )
+    if report is None:
+        return _forbidden(request)
+    if not protection.hit(request, "followup"):
+        return _too_many(request)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return render(request, "requests/status.html", _status_context(report, form), status=400)
+    services.reporter_follow_up(report, form.cleaned_data["body"])
+    context = _status_context(report)
+    context["sent"] = True
+    return render(request, "requests/status.html", context)
+
+
+# --- Proof of work ------------------------------------------------------------------------------
+
+
+@require_GET
+def altcha_challenge(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(protection.new_challenge())
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

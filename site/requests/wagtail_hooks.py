@@ -1,0 +1,207 @@
+"""The inbox in the Wagtail admin: «Обращения» with a count of new reports, a dashboard
+panel, the report pages, bulk actions, the audit-log actions of the timeline, and the
+«Районы специалистов» list for coordinators."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
+
+from . import admin_views
+from .models import InboxScope, Outcome, Report, ReportLogEntry, Status
+
+
+class InboxMenuItem(MenuItem):
+    """«Обращения (3)»: the count of new reports in the user's districts."""
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("requests.view_report")
+
+    def render_component(self, request):
+        count = admin_views.new_report_count(request.user)
+        label = f"{self.label} ({count})" if count else str(self.label)
+        attrs = dict(self.attrs)
+        if count:
+            attrs["aria-label"] = str(_("Обращения: новых %(count)s") % {"count": count})
+        return LinkMenuItemComponent(
+            self.name,
+            label,
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=attrs,
+        )
+
+
+class ReportViewSet(ModelViewSet):
+    """List and report pages only: reports are never created, edited or deleted by hand."""
+
+    model = Report
+    name = "inbox"
+    icon = "mail"
+    menu_label = _("Обращения")
+    menu_name = "inbox"
+    menu_order = 150
+    add_to_admin_menu = True
+    index_view_class = admin_views.InboxIndexView
+    list_per_page = 50
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_to_reference_index = False
+
+    @property
+    def menu_item_class(self):
+        return InboxMenuItem
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            add_url_name=None, edit_url_name=None, delete_url_name=None, **kwargs
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", admin_views.ReportDetailView.as_view(), name="detail"),
+            path("<int:pk>/status/", admin_views.change_status_view, name="status"),
+            path("<int:pk>/assign/", admin_views.assign_view, name="assign"),
+            path("<int:pk>/service/", admin_views.service_view, name="service"),
+            path("<int:pk>/note/", admin_views.note_view, name="note"),
+            path("<int:pk>/message/", admin_views.message_view, name="message"),
+        ]
+
+    def get_permissions_to_register(self):
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(Report)
+        return Permission.objects.filter(
+            content_type=content_type,
+            codename__in=["view_report", "change_report", "view_all_districts"],
+        )
+
+
+class InboxScopeViewSet(ModelViewSet):
+    """Which districts each specialist sees (coordinators and superusers edit it)."""
+
+    model = InboxScope
+    icon = "group"
+    menu_label = _("Районы специалистов")
+    menu_name = "inbox-scopes"
+    add_to_settings_menu = True
+    form_fields = ["user", "districts"]
+    list_display = ["user", "district_list"]
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [ReportViewSet(), InboxScopeViewSet()]
+
+
+hooks.register("register_bulk_action", admin_views.TakeBulkAction)
+hooks.register("register_bulk_action", admin_views.CloseBulkAction)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+class InboxPanel(Component):
+    name = "report_inbox"
+    template_name = "requests/admin/dashboard_panel.html"
+    order = 50
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        return {
+            **admin_views.dashboard_counts(self.user),
+            "index_url": reverse("inbox:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_inbox_panel(request, panels) -> None:
+    if request.user.has_perm("requests.view_report"):
+        panels.insert(0, InboxPanel(request.user))
+
+
+# --- Timeline (audit log) -----------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions) -> None:
+    actions.register_model(Report, ReportLogEntry)
+    actions.register_action("requests.create", _("Получено"), _("Обращение получено с сайта"))
+    actions.register_action(
+        "requests.view_content", _("Просмотр содержания"), _("Просмотрено содержание обращения")
+    )
+    actions.register_action("requests.note", _("Заметка"), _("Добавлена внутренняя заметка"))
+    actions.register_action(
+        "requests.message_to_reporter",
+        _("Сообщение заявителю"),
+        _("Отправлено сообщение заявителю"),
+    )
+    actions.register_action(
+        "requests.message_from_reporter",
+        _("Сообщение заявителя"),
+        _("Заявитель дополнил обращение"),
+    )
+    actions.register_action(
+        "requests.notified", _("Уведомление"), _("Дежурный адрес района уведомлён по почте")
+    )
+    actions.register_action(
+        "requests.notification_failed",
+        _("Уведомление не доставлено"),
+        _("Уведомление по почте не удалось отправить после всех попыток"),
+    )
+    actions.register_action(
+        "requests.purge", _("Удаление содержания"), _("Содержание удалено по сроку хранения")
+    )
+
+    @actions.register_action("requests.status")
+    class StatusFormatter(LogFormatter):
+        label = _("Смена статуса")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            labels = dict(Status.choices)
+            message = _("Статус: %(old)s → %(new)s") % {
+                "old": labels.get(data.get("from"), data.get("from")),
+                "new": labels.get(data.get("to"), data.get("to")),
+            }
+            if data.get("outcome"):
+                outcome = dict(Outcome.choices).get(data["outcome"], data["outcome"])
+                message = f"{message} ({outcome})"
+            return message
+
+    @actions.register_action("requests.assign")
+    class AssignFormatter(LogFormatter):
+        label = _("Назначение")
+
+        def format_message(self, log_entry):
+            who = (log_entry.data or {}).get("assignee")
+            return _("Исполнитель: %(user)s") % {"user": who} if who else _("Исполнитель снят")
+
+    @actions.register_action("requests.urgency")
+    class UrgencyFormatter(LogFormatter):
+        label = _("Срочность")
+
+        def format_message(self, log_entry):
+            urgent = (log_entry.data or {}).get("urgent")
+            return _("Отмечено срочным") if urgent else _("Отметка «срочно» снята")
+
+    @actions.register_action("requests.service")
+    class ServiceFormatter(LogFormatter):
+        label = _("Служба")
+
+        def format_message(self, log_entry):
+            name = (log_entry.data or {}).get("service")
+            return _("Служба: %(name)s") % {"name": name} if name else _("Служба снята")
