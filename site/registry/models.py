@@ -742,6 +742,17 @@ class Service(
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The public page in the entry's own language (`/services/<slug>/`, `/en/services/…`).
+
+        Reads ``self.locale``: select it with the service when listing many.
+        """
+        from django.urls import reverse
+        from django.utils.translation import override
+
+        with override(self.locale.language_code):
+            return reverse("registry:detail", kwargs={"slug": self.slug})
+
     @classmethod
     def get_indexed_objects(cls) -> ServiceQuerySet:
         # `district_names` reads these: one query per chunk instead of per service.
@@ -1194,3 +1205,7 @@ def days_of(exceptions: Iterable[ScheduleException]) -> set[dt.date]:
             days.add(day)
             day += dt.timedelta(days=1)
     return days
+
+
+# Visitors' corrections live in their own module; imported here so Django registers the model.
+from .corrections import ServiceCorrection  # noqa: E402, F401

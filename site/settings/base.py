@@ -194,6 +194,16 @@ STORAGES = {
 
 REGISTRY_STALE_AFTER_DAYS = env.int("REGISTRY_STALE_AFTER_DAYS", default=180)
 
+# Public registry pages. The map's tile server, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png ({s} subdomains allowed); empty: no
+# tiles, the map shows its markers on a plain background (nothing is loaded from
+# elsewhere). Its origin is added to the CSP's img-src below.
+REGISTRY_MAP_TILE_URL = env.str("REGISTRY_MAP_TILE_URL", default="")
+REGISTRY_MAP_TILE_ATTRIBUTION = env.str("REGISTRY_MAP_TILE_ATTRIBUTION", default="")
+# Where «Сообщить об ошибке в записи» goes (comma-separated); empty: the active
+# members of the «Редакторы реестра» group who have an e-mail address.
+REGISTRY_CORRECTIONS_EMAIL = env.list("REGISTRY_CORRECTIONS_EMAIL", default=[])
+
 # --- Concern reports (safechildhood.requests) -----------------------------------------
 # Report content is encrypted at rest with Fernet keys (comma-separated; the first
 # encrypts, all decrypt: prepend a new key, run `manage.py rotate_report_keys`, then drop
@@ -301,6 +311,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+if REGISTRY_MAP_TILE_URL:  # the registry map's tiles, when an operator configures a server
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(REGISTRY_MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # Where the quick-exit button sends a visitor when no site setting overrides it.
 QUICK_EXIT_DEFAULT_URL = env.str("QUICK_EXIT_URL", default="https://yandex.ru/pogoda/")

@@ -1,0 +1,108 @@
+"""«Сообщить об ошибке в записи»: a visitor tells the registry editors an entry is wrong.
+
+The note is saved first (so that nothing is lost if mail is down), then a
+background task e-mails it to ``REGISTRY_CORRECTIONS_EMAIL`` or, when that is
+not set, to the active members of the «Редакторы реестра» group. Abuse
+protection reuses the report form's cookie-less tools: a signed form token, a
+honeypot, and rate limits counted in the cache under a keyed hash of the
+client's address (the address itself is never stored or logged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+EDITORS_GROUP = "Редакторы реестра"
+FORM_NAME = "registry_correction"
+
+
+class ServiceCorrection(models.Model):
+    """A visitor's note that a registry entry is wrong or out of date."""
+
+    service = models.ForeignKey(
+        "registry.Service",
+        verbose_name=_("Служба"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    description = models.TextField(_("Что не так"), max_length=2000)
+    contact = models.CharField(
+        _("Как связаться с автором"),
+        max_length=255,
+        blank=True,
+        help_text=_("Необязательно: телефон или почта, если автор хочет ответа"),
+    )
+    created_at = models.DateTimeField(_("Получено"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("Отправлено редакторам"), null=True, blank=True)
+    is_resolved = models.BooleanField(_("Исправлено"), default=False)
+
+    class Meta:
+        app_label = "registry"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Сообщение об ошибке в реестре")
+        verbose_name_plural = _("Сообщения об ошибках в реестре")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service} — {self.created_at:%d.%m.%Y}" if self.created_at else str(self.service)
+        )
+
+
+def recipients() -> list[str]:
+    """``REGISTRY_CORRECTIONS_EMAIL`` if set, else the registry editors' addresses."""
+    configured = [address for address in settings.REGISTRY_CORRECTIONS_EMAIL if address]
+    if configured:
+        return configured
+    users = get_user_model().objects.filter(groups__name=EDITORS_GROUP, is_active=True)
+    return sorted({user.email for user in users if user.email})
+
+
+# --- Rate limits (per client and for everybody) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: int  # seconds
+
+
+CLIENT_LIMIT = Limit(5, 60 * 60)
+GLOBAL_LIMIT = Limit(200, 60 * 60)
+
+
+def _count(key: str, limit: Limit) -> int:
+    if cache.add(key, 1, timeout=limit.window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=limit.window)
+        return 1
+
+
+def allow(request: HttpRequest) -> bool:
+    """Count one submission; False when this client or everybody sent too many."""
+    from safechildhood.requests.protection import client_key
+
+    client = _count(f"registry:corrections:{client_key(request)}", CLIENT_LIMIT)
+    everybody = _count("registry:corrections:all", GLOBAL_LIMIT)
+    return client <= CLIENT_LIMIT.count and everybody <= GLOBAL_LIMIT.count
+
+
+def submit(service, description: str, contact: str = "") -> ServiceCorrection:
+    """Store the note, then (after commit) queue the e-mail to the editors."""
+    from .tasks import queue_correction_email
+
+    with transaction.atomic():
+        correction = ServiceCorrection.objects.create(
+            service=service, description=description.strip(), contact=contact.strip()
+        )
+        transaction.on_commit(lambda: queue_correction_email(correction.pk))
+    return correction

@@ -1,0 +1,180 @@
+"""schema.org JSON-LD for a service page: a ``GovernmentService`` and its provider.
+
+Search engines and assistants read it to answer "where can I get help with…".
+Privacy: a confidential location contributes no ``Place`` at all (no address,
+no coordinates); its district still appears in ``areaServed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import ICAL_DAYS, Service
+from .presentation import ServicePage, upcoming_exceptions
+
+SCHEMA_DAYS = {
+    "MO": "https://schema.org/Monday",
+    "TU": "https://schema.org/Tuesday",
+    "WE": "https://schema.org/Wednesday",
+    "TH": "https://schema.org/Thursday",
+    "FR": "https://schema.org/Friday",
+    "SA": "https://schema.org/Saturday",
+    "SU": "https://schema.org/Sunday",
+}
+ALL_DAYS = [SCHEMA_DAYS[day] for day in ICAL_DAYS]
+
+
+def _time(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def opening_hours(service: Service) -> list[dict]:
+    """``OpeningHoursSpecification`` items: weekly hours, then dated exceptions.
+
+    A closed day is given as opens = closes = 00:00, as schema.org prescribes.
+    """
+    if service.is_24_7:
+        return [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": ALL_DAYS,
+                "opens": "00:00",
+                "closes": "23:59",
+            }
+        ]
+    specs = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": SCHEMA_DAYS[schedule.ical_byday],
+            "opens": _time(schedule.opens_at),
+            "closes": _time(schedule.closes_at),
+        }
+        for schedule in service.schedules.all()
+    ]
+    for exception in upcoming_exceptions(service):
+        spec = {
+            "@type": "OpeningHoursSpecification",
+            "validFrom": exception.start_date.isoformat(),
+            "validThrough": exception.last_date.isoformat(),
+        }
+        if exception.is_closed or exception.opens_at is None or exception.closes_at is None:
+            spec.update(opens="00:00", closes="00:00")
+        else:
+            spec.update(opens=_time(exception.opens_at), closes=_time(exception.closes_at))
+        if exception.description:
+            spec["description"] = exception.description
+        specs.append(spec)
+    return specs
+
+
+def _absolute(request: HttpRequest | None, path: str) -> str:
+    if not path:
+        return ""
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _compact(data: dict) -> dict:
+    """Drop empty values so that the output has no ``"": ""`` noise."""
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
+
+
+def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dict:
+    """The JSON-LD object for a service page."""
+    service = page.service
+    hours = opening_hours(service)
+    phones = [
+        _compact(
+            {
+                "@type": "ContactPoint",
+                "telephone": phone.number,
+                "contactType": phone.get_kind_display(),
+                "description": phone.description,
+            }
+        )
+        for phone in service.phones.all()
+    ]
+    places = []
+    for location in page.places:
+        if location.is_confidential:
+            continue
+        district = location.district
+        place = {
+            "@type": "Place",
+            "name": location.name or service.name,
+            "address": _compact(
+                {
+                    "@type": "PostalAddress",
+                    "streetAddress": location.public_address(),
+                    "postalCode": location.public_postal_code(),
+                    "addressLocality": district.name,
+                    "addressRegion": district.region,
+                    "addressCountry": "RU",
+                }
+            ),
+            "telephone": [phone.number for phone in service.phones.all()],
+            "openingHoursSpecification": hours,
+        }
+        point = location.public_coordinates()
+        if point is not None:
+            place["geo"] = {"@type": "GeoCoordinates", "latitude": point[0], "longitude": point[1]}
+        places.append(_compact(place))
+
+    districts = {}
+    for location in page.places:
+        districts[location.district_id] = location.district
+    for district in page.districts:
+        districts[district.pk] = district
+    area = [{"@type": "AdministrativeArea", "name": d.name} for d in districts.values()]
+
+    organization = service.organization
+    provider = None
+    if organization is not None:
+        provider = _compact(
+            {
+                "@type": "Organization",
+                "name": organization.name,
+                "alternateName": organization.alternate_name,
+                "description": organization.description,
+                "url": organization.website,
+                "email": organization.email,
+                "telephone": organization.phone,
+            }
+        )
+    channel = _compact(
+        {
+            "@type": "ServiceChannel",
+            "servicePhone": phones,
+            "serviceUrl": service.url,
+            "serviceLocation": places,
+        }
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "@id": _absolute(request, page.url) + "#service" if page.url else "",
+        "name": service.name,
+        "alternateName": service.alternate_name,
+        "description": service.description,
+        "url": _absolute(request, page.url),
+        "serviceType": [kind.name for kind in page.kinds],
+        "audience": [
+            {"@type": "Audience", "audienceType": group.name} for group in page.target_groups
+        ],
+        "areaServed": area,
+        "provider": provider,
+        "hoursAvailable": hours,
+        "availableChannel": channel if len(channel) > 1 else None,
+    }
+    return _compact(data)
+
+
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def to_script_content(data: dict) -> SafeString:
+    """JSON safe inside ``<script type="application/ld+json">`` (no ``</script>`` break-out)."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_ESCAPES))  # noqa: S308

@@ -1,0 +1,262 @@
+"""The public list of services: reading the URL, the filter options, the "nothing found" help.
+
+Everything the visitor chose lives in the query string (``?q=…&district=…&kind=…
+&group=…&open_now=1&24x7=1&free=1&near=lat,lon&page=2``) so that a result list
+can be shared, bookmarked and reached again with Back. Bad values never raise:
+an unknown district, kind or group is a 404 (the page says what to do next),
+malformed coordinates and page numbers are ignored with a message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import CharField, F, Value
+from django.http import QueryDict
+from django.utils.translation import get_language, get_supported_language_variant
+
+from search.query import ORDER_DISTANCE, SearchRequest
+from search.services import card_queryset, origin_of, prefetch_cards, service_queryset
+
+from .models import District, Service, ServiceKind, TargetGroup
+
+PER_PAGE = 20
+FALLBACK_SIZE = 5
+TRUE_VALUES = {"1", "on", "true", "yes", "да"}
+
+# URL parameter → SearchRequest filter, for the three yes/no filters.
+FLAGS = {"open_now": "open_now", "24x7": "is_24_7", "free": "free"}
+
+
+class UnknownFilterValue(Exception):
+    """A district, kind or group slug that does not exist (→ 404)."""
+
+    def __init__(self, parameter: str, value: str) -> None:
+        super().__init__(f"{parameter}={value}")
+        self.parameter = parameter
+        self.value = value
+
+
+@dataclass(frozen=True)
+class Term:
+    """A service kind or target group as the public pages show it (in the visitor's language)."""
+
+    code: str
+    name: str
+    sort_order: int
+
+
+def _languages(language: str | None) -> tuple[str, str]:
+    default = get_supported_language_variant(settings.LANGUAGE_CODE)
+    return get_supported_language_variant(language or get_language() or default), default
+
+
+def _term_rows(model: type[ServiceKind] | type[TargetGroup], tag: str, languages: set[str]):
+    return (
+        model.objects.filter(locale__language_code__in=languages)
+        .annotate(
+            taxonomy=Value(tag, output_field=CharField()), language=F("locale__language_code")
+        )
+        .order_by()
+        .values_list("code", "name", "sort_order", "language", "taxonomy")
+    )
+
+
+def _localize(rows, language: str) -> dict[str, dict[str, Term]]:
+    """``{taxonomy: {code: Term}}``: the visitor's language wins over the source language."""
+    found: dict[str, dict[str, tuple[Term, str]]] = {}
+    for code, name, sort_order, row_language, taxonomy in rows:
+        terms = found.setdefault(taxonomy, {})
+        if code not in terms or row_language == language:
+            terms[code] = (Term(code, name, sort_order), row_language)
+    return {
+        taxonomy: dict(
+            sorted(
+                ((code, term) for code, (term, _lang) in terms.items()),
+                key=lambda item: (item[1].sort_order, item[1].name),
+            )
+        )
+        for taxonomy, terms in found.items()
+    }
+
+
+def localized_taxonomies(language: str | None = None) -> tuple[dict[str, Term], dict[str, Term]]:
+    """(kinds, target groups) as ``{code: Term}`` in the visitor's language, in ONE query.
+
+    Like ``TaxonomyQuerySet.localized_map`` (source-language fallback) but both
+    taxonomies at once and without ``Locale`` look-ups: the results page's query
+    budget cannot spare four more queries.
+    """
+    language, default = _languages(language)
+    languages = {language, default}
+    rows = _term_rows(ServiceKind, "kind", languages).union(
+        _term_rows(TargetGroup, "group", languages), all=True
+    )
+    found = _localize(rows, language)
+    return found.get("kind", {}), found.get("group", {})
+
+
+def localized_terms(
+    model: type[ServiceKind] | type[TargetGroup], language: str | None = None
+) -> dict[str, Term]:
+    """One taxonomy as ``{code: Term}`` in the visitor's language (one query)."""
+    language, default = _languages(language)
+    rows = _term_rows(model, "terms", {language, default})
+    return _localize(rows, language).get("terms", {})
+
+
+@dataclass
+class FilterOptions:
+    """What the filter form offers: all districts (by region), kinds and target groups."""
+
+    districts: list[District]
+    kinds: dict[str, Term]
+    groups: dict[str, Term]
+
+    @classmethod
+    def load(cls, language: str | None = None) -> FilterOptions:
+        """Two queries, whatever the number of services."""
+        districts = list(
+            District.objects.only("name", "slug", "region", "latitude", "longitude").order_by(
+                "region", "name"
+            )
+        )
+        kinds, groups = localized_taxonomies(language)
+        return cls(districts=districts, kinds=kinds, groups=groups)
+
+    @property
+    def regions(self) -> list[tuple[str, list[District]]]:
+        grouped: dict[str, list[District]] = {}
+        for district in self.districts:
+            grouped.setdefault(district.region, []).append(district)
+        return list(grouped.items())
+
+    def district(self, slug: str) -> District | None:
+        return next((d for d in self.districts if d.slug == slug), None)
+
+
+@dataclass
+class Listing:
+    """The visitor's choices, resolved: the search request and the chosen objects."""
+
+    request: SearchRequest
+    district: District | None = None
+    kind: Term | None = None
+    group: Term | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.district or self.kind or self.group or any(self.flags.values()))
+
+    def params(self, **changes: str | None) -> dict[str, str]:
+        """The current URL parameters (without the page), with `changes` applied."""
+        values = {
+            "q": self.request.query,
+            "district": self.district.slug if self.district else "",
+            "kind": self.kind.code if self.kind else "",
+            "group": self.group.code if self.group else "",
+            **{name: "1" if on else "" for name, on in self.flags.items()},
+            "near": self.request.near_param,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+    def url(self, **changes: str | None) -> str:
+        params = self.params(**changes)
+        return "?" + urlencode(params) if params else "?"
+
+    @property
+    def url_without_filters(self) -> str:
+        """The same words (and point) without district, kind, group and yes/no filters."""
+        return self.url(district="", kind="", group="", **dict.fromkeys(FLAGS, ""))
+
+    @property
+    def url_without_near(self) -> str:
+        return self.url(near="")
+
+
+def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -> Listing:
+    """Read the list page's URL parameters. Raises :class:`UnknownFilterValue`."""
+
+    def value(name: str) -> str:
+        raw = data.get(name, "")
+        return raw.strip() if isinstance(raw, str) else ""
+
+    district = kind = group = None
+    if slug := value("district"):
+        district = options.district(slug)
+        if district is None:
+            raise UnknownFilterValue("district", slug)
+    if code := value("kind"):
+        kind = options.kinds.get(code)
+        if kind is None:
+            raise UnknownFilterValue("kind", code)
+    if code := value("group"):
+        group = options.groups.get(code)
+        if group is None:
+            raise UnknownFilterValue("group", code)
+    flags = {name: value(name).lower() in TRUE_VALUES for name in FLAGS}
+
+    filters: dict[str, object] = {}
+    if district:
+        filters["district"] = district
+    if kind:
+        filters["kind"] = kind.code
+    if group:
+        filters["target_group"] = group.code
+    for name, on in flags.items():
+        if on:
+            filters[FLAGS[name]] = True
+    request = SearchRequest.from_input(
+        query=data.get("q"),
+        page=data.get("page"),
+        near=data.get("near"),
+        filters=filters,
+        per_page=PER_PAGE,
+    )
+    return Listing(request=request, district=district, kind=kind, group=group, flags=flags)
+
+
+@dataclass
+class Fallback:
+    """Help when nothing matched: never a dead end."""
+
+    nearby: list[Service]  # the same search outside the chosen district, nearest first
+    round_the_clock: list[Service]  # 24/7 services of the region (or anywhere)
+    region: str = ""
+
+
+def fallback(listing: Listing) -> Fallback:
+    """Two short lists for an empty result: two queries and two prefetches."""
+    request = listing.request
+    origin = origin_of(request)
+    nearby: list[Service] = []
+    if listing.district is not None:
+        filters = {key: val for key, val in request.filters.items() if key != "district"}
+        filters["exclude_district"] = listing.district
+        services, _ordering = service_queryset(
+            dataclasses.replace(
+                request, filters=filters, near=origin, ordering=ORDER_DISTANCE, page=1
+            )
+        )
+        nearby = list(card_queryset(services)[:FALLBACK_SIZE])
+    region = listing.district.region if listing.district else ""
+    emergency_filters: dict[str, object] = {"is_24_7": True}
+    if region:
+        emergency_filters["region"] = region
+    services, _ordering = service_queryset(
+        SearchRequest(filters=emergency_filters, near=origin, language=request.language)
+    )
+    nearby_pks = {service.pk for service in nearby}
+    round_the_clock = [
+        service
+        for service in card_queryset(services)[: FALLBACK_SIZE + len(nearby_pks)]
+        if service.pk not in nearby_pks
+    ][:FALLBACK_SIZE]
+    prefetch_cards([*nearby, *round_the_clock])
+    return Fallback(nearby=nearby, round_the_clock=round_the_clock, region=region)

@@ -1,0 +1,168 @@
+"""What the public pages show about a service, prepared once in Python (no logic in templates).
+
+All of it reads prefetched relations only. Privacy: map markers come from
+``Location.public_coordinates()`` (confidential places never get a marker) and
+addresses from ``public_address()`` / ``public_label()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ScheduleException, Service, Weekday
+
+UPCOMING_EXCEPTION_DAYS = 60
+
+
+def service_url(service: Service) -> str:
+    """The page in the visitor's language (an untranslated entry is shown there too)."""
+    if not service.slug:
+        return ""  # an unsaved entry in the admin preview
+    try:
+        return reverse("registry:detail", kwargs={"slug": service.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def localized(terms: Iterable, names: Mapping[str, object] | None) -> list:
+    """The service's kinds or groups (source-language rows) in the visitor's language."""
+    rows = [names.get(term.code, term) if names else term for term in terms]
+    return sorted(rows, key=lambda term: (term.sort_order, term.name))
+
+
+def decorate(services: Iterable[Service], kinds: Mapping[str, object]) -> None:
+    """Give each card ``kind_terms``, ``page_url`` and ``distance`` (no query).
+
+    Kind names come from the ``kind_codes`` annotation (``search.services.card_queryset``)
+    and the localized taxonomy. (``page_url``, not ``url``: ``Service.url`` is the
+    service's own website.)
+    """
+    for service in services:
+        codes = [code for code in (getattr(service, "kind_codes", "") or "").split(",") if code]
+        service.kind_terms = sorted(
+            (kinds[code] for code in set(codes) if code in kinds),
+            key=lambda term: (term.sort_order, term.name),
+        )
+        service.page_url = service_url(service)
+        service.distance = getattr(service, "distance_km", None)
+
+
+def map_markers(services: Iterable[Service]) -> list[dict]:
+    """Points for the map's JSON data island: public coordinates only."""
+    markers = []
+    for service in services:
+        url = getattr(service, "page_url", None) or service_url(service)
+        for location in service.locations.all():
+            point = location.public_coordinates()
+            if point is None:
+                continue
+            markers.append(
+                {
+                    "lat": point[0],
+                    "lon": point[1],
+                    "name": service.name,
+                    "address": location.public_address(),
+                    "url": url,
+                }
+            )
+    return markers
+
+
+@dataclass
+class DayHours:
+    """One row of the opening hours table."""
+
+    weekday: int
+    name: str
+    periods: list[tuple[dt.time, dt.time]]
+    is_today: bool = False
+    note: str = ""  # today's exception, e.g. «Новогодние праздники: не работает»
+
+    @property
+    def closed(self) -> bool:
+        return not self.periods
+
+
+def _note(exception: ScheduleException) -> str:
+    what = _("не работает") if exception.is_closed else _("особые часы работы")
+    return f"{exception.description}: {what}" if exception.description else what.capitalize()
+
+
+def week_hours(service: Service, today: dt.date | None = None) -> list[DayHours]:
+    """Monday to Sunday from the weekly schedule; today's row with today's exceptions applied."""
+    today = today or timezone.localdate()
+    schedules = list(service.schedules.all())
+    exceptions = [e for e in service.schedule_exceptions.all() if e.covers(today)]
+    rows = []
+    for day in Weekday:
+        periods = sorted((s.opens_at, s.closes_at) for s in schedules if s.weekday == day.value)
+        row = DayHours(day.value, str(day.label), periods, is_today=day.value == today.weekday())
+        if row.is_today and exceptions:
+            row.periods = service.periods_on(today)
+            row.note = "; ".join(_note(e) for e in exceptions)
+        rows.append(row)
+    return rows
+
+
+def upcoming_exceptions(service: Service, today: dt.date | None = None) -> list[ScheduleException]:
+    """Holidays and special days from today to ``UPCOMING_EXCEPTION_DAYS`` ahead."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=UPCOMING_EXCEPTION_DAYS)
+    return sorted(
+        (
+            e
+            for e in service.schedule_exceptions.all()
+            if e.last_date >= today and e.start_date <= horizon
+        ),
+        key=lambda e: e.start_date,
+    )
+
+
+@dataclass
+class ServicePage:
+    """Everything the service page shows beyond the model's own fields."""
+
+    service: Service
+    url: str
+    kinds: list  # ServiceKind rows or listing.Term (translated names)
+    target_groups: list
+    open_now: bool
+    alert: str
+    week: list[DayHours]
+    exceptions: list[ScheduleException]
+    places: list
+    districts: list
+    markers: list[dict]
+
+    @property
+    def has_hours(self) -> bool:
+        return any(day.periods for day in self.week) or bool(self.exceptions)
+
+
+def service_page(
+    service: Service,
+    kinds: Mapping[str, object] | None = None,
+    groups: Mapping[str, object] | None = None,
+) -> ServicePage:
+    """Prepare the service page (prefetched relations; works on an unsaved preview too)."""
+    places = list(service.locations.all())
+    service.page_url = service_url(service)
+    return ServicePage(
+        service=service,
+        url=service.page_url,
+        kinds=localized(service.kinds.all(), kinds),
+        target_groups=localized(service.target_groups.all(), groups),
+        open_now=service.is_open_now(),
+        alert=service.current_alert,
+        week=week_hours(service),
+        exceptions=upcoming_exceptions(service),
+        places=places,
+        districts=[place.district for place in service.service_areas.all()],
+        markers=map_markers([service]),
+    )

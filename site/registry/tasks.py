@@ -1,0 +1,69 @@
+"""Background work of the public registry: e-mailing visitors' corrections to the editors."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+
+from .corrections import ServiceCorrection, recipients
+
+logger = logging.getLogger(__name__)
+
+
+def queue_correction_email(correction_id: int) -> None:
+    """Queue the e-mail; a broken queue never loses the note (it stays in the database)."""
+    try:
+        send_correction_email.enqueue(correction_id)
+    except Exception:
+        logger.exception("Could not queue the e-mail for registry correction %s", correction_id)
+
+
+def _edit_url(service_id: int) -> str:
+    from .models import Service
+
+    viewset = getattr(Service, "snippet_viewset", None)
+    if viewset is None:
+        return ""
+    try:
+        path = reverse(viewset.get_url_name("edit"), args=[service_id])
+    except NoReverseMatch:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def send_correction_email(correction_id: int) -> str:
+    """E-mail one stored correction to the editors (once)."""
+    correction = (
+        ServiceCorrection.objects.select_related("service").filter(pk=correction_id).first()
+    )
+    if correction is None:
+        return "missing"
+    if correction.emailed_at is not None:
+        return "already sent"
+    to = recipients()
+    if not to:
+        logger.warning(
+            "Registry correction %s has no recipient: set REGISTRY_CORRECTIONS_EMAIL or give "
+            "the registry editors e-mail addresses",
+            correction_id,
+        )
+        return "no recipients"
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Ошибка в записи реестра: %(name)s") % {"name": correction.service.name}
+        body = render_to_string(
+            "registry/emails/correction.txt",
+            {"correction": correction, "edit_url": _edit_url(correction.service_id)},
+        )
+    send_mail(subject, body, None, to)
+    correction.emailed_at = timezone.now()
+    correction.save(update_fields=["emailed_at"])
+    return "sent"

@@ -1,0 +1,90 @@
+"""Template tags of the public registry pages.
+
+The service page's extras are computed by a tag, not the view, because the
+admin preview renders the same template with nothing but ``service``.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation import gettext as _
+
+from ..jsonld import service_jsonld, to_script_content
+from ..models import Service
+from ..presentation import ServicePage, service_page
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def service_page_info(context: template.Context, service: Service) -> ServicePage:
+    """Kinds in the visitor's language, hours, places, map markers (prefetched data)."""
+    language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    kinds = groups = None
+    if language != get_supported_language_variant(settings.LANGUAGE_CODE):
+        from ..listing import localized_taxonomies
+
+        kinds, groups = localized_taxonomies(language)
+    return service_page(service, kinds, groups)
+
+
+@register.simple_tag(takes_context=True)
+def service_jsonld_script(context: template.Context, info: ServicePage) -> SafeString:
+    """The content of the page's ``<script type="application/ld+json">``."""
+    return to_script_content(service_jsonld(info, context.get("request")))
+
+
+@register.simple_tag
+def correction_token() -> str:
+    from safechildhood.requests.protection import issue_token
+
+    from ..corrections import FORM_NAME
+
+    return issue_token(FORM_NAME)
+
+
+@register.simple_tag
+def honeypot_field_name() -> str:
+    from safechildhood.requests.protection import HONEYPOT_FIELD
+
+    return HONEYPOT_FIELD
+
+
+@register.simple_tag
+def token_field_name() -> str:
+    from safechildhood.requests.protection import TOKEN_FIELD
+
+    return TOKEN_FIELD
+
+
+@register.inclusion_tag("registry/includes/map.html")
+def registry_map(markers: list[dict], label: str = "") -> dict:
+    """The map container (hidden until the script runs) and its data island."""
+    return {
+        "markers": markers,
+        "label": label or _("Карта служб"),
+        "tile_url": settings.REGISTRY_MAP_TILE_URL,
+        "tile_attribution": settings.REGISTRY_MAP_TILE_ATTRIBUTION,
+    }
+
+
+@register.filter
+def km(value: float | None) -> str:
+    """``0.84`` → «0,8 км», ``12.3`` → «12 км» (the locale's decimal separator)."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value < 10:
+        return _("%(n)s км") % {"n": number_format(round(value, 1), 1)}
+    return _("%(n)s км") % {"n": number_format(round(value), 0)}
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """`8 (8172) 00-00-00` → `tel:8817200000` (as ``Phone.href``)."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
+    return f"tel:{digits}" if digits else ""

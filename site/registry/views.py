@@ -1,0 +1,180 @@
+"""Public registry pages: search and filters, a service, districts, «сообщить об ошибке».
+
+Query budgets (tested): the list page stays within 12 SQL queries whatever the
+number of services, and the service and district pages are constant too. Bad
+input never gives a 500: unknown slugs are a 404 page with a search box and the
+emergency numbers, junk coordinates and page numbers are ignored with a message.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from search.services import card_queryset, in_language, prefetch_cards, search_services
+
+from . import corrections
+from .forms import CorrectionForm
+from .listing import FilterOptions, UnknownFilterValue, fallback, localized_terms, parse_listing
+from .models import District, Service, ServiceKind
+from .presentation import decorate, map_markers
+
+
+def _is_default_language() -> bool:
+    return get_supported_language_variant(get_language() or "") == get_supported_language_variant(
+        settings.LANGUAGE_CODE
+    )
+
+
+def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
+    """404 that still helps: the registry's search box, districts, emergency numbers."""
+    return TemplateResponse(request, "registry/not_found.html", {"message": message}, status=404)
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    """``/services/``: search, filters, nearest first, map; never a dead end."""
+    options = FilterOptions.load()
+    try:
+        listing = parse_listing(request.GET, options)
+    except UnknownFilterValue as error:
+        messages = {
+            "district": _("Такого района нет в реестре."),
+            "kind": _("Такого вида помощи нет в реестре."),
+            "group": _("Такой группы нет в реестре."),
+        }
+        return not_found(request, messages[error.parameter])
+    results = search_services(listing.request)
+    decorate(results.items, options.kinds)
+    help_when_empty = None
+    if not results:
+        help_when_empty = fallback(listing)
+        decorate([*help_when_empty.nearby, *help_when_empty.round_the_clock], options.kinds)
+    context = {
+        "options": options,
+        "listing": listing,
+        "results": results,
+        "page_obj": results.page_obj,
+        "fallback": help_when_empty,
+        "markers": map_markers(results.items),
+        "distance_note": _("от вас") if listing.request.near else _("от центра района"),
+        "is_filtered": bool(listing.request.query or listing.has_filters),
+    }
+    return TemplateResponse(request, "registry/service_list.html", context)
+
+
+def _find_service(slug: str) -> Service | None:
+    services = in_language(Service.objects.public()).filter(slug=slug).with_public_related()
+    return next(iter(services), None)
+
+
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/services/<slug>/``; the template also serves the admin preview (``service`` only)."""
+    service = _find_service(slug)
+    if service is None:
+        return not_found(request, _("Такой службы нет в реестре или она больше не работает."))
+    return TemplateResponse(request, "registry/service_detail.html", {"service": service})
+
+
+def district_list(request: HttpRequest) -> HttpResponse:
+    """``/services/district/``: «выберите свой район», grouped by region."""
+    options = FilterOptions(
+        districts=list(District.objects.only("name", "slug", "region").order_by("region", "name")),
+        kinds={},
+        groups={},
+    )
+    return TemplateResponse(request, "registry/district_list.html", {"options": options})
+
+
+def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/services/district/<slug>/``: every service serving the district, by kind."""
+    district = District.objects.filter(slug=slug).first()
+    if district is None:
+        return not_found(request, _("Такого района нет в реестре."))
+    services = in_language(Service.objects.public()).serving_district(district).order_by("name")
+    services = prefetch_cards(card_queryset(services))
+    kinds = localized_terms(ServiceKind)
+    decorate(services, kinds)
+    groups = []
+    for code, kind in kinds.items():
+        members = [s for s in services if any(t.code == code for t in s.kind_terms)]
+        if members:
+            groups.append((kind, members))
+    others = [s for s in services if not s.kind_terms]
+    if others:
+        groups.append((None, others))
+    context = {
+        "district": district,
+        "services": services,
+        "groups": groups,
+        "markers": map_markers(services),
+    }
+    return TemplateResponse(request, "registry/district_detail.html", context)
+
+
+# --- «Сообщить об ошибке в записи» ----------------------------------------------------------
+
+
+def _correction_page(
+    request: HttpRequest, service: Service, form: CorrectionForm, status: int = 200, error: str = ""
+) -> HttpResponse:
+    context = {"service": service, "form": form, "error": error}
+    return TemplateResponse(request, "registry/correction_form.html", context, status=status)
+
+
+@csrf_exempt  # cookie-less: a signed per-form token instead (see corrections.py)
+@require_http_methods(["GET", "POST"])
+def correction(request: HttpRequest, slug: str) -> HttpResponse:
+    from safechildhood.requests import protection
+
+    service = _find_service(slug)
+    if service is None:
+        return not_found(request, _("Такой службы нет в реестре или она больше не работает."))
+    if request.method == "GET":
+        return _correction_page(request, service, CorrectionForm())
+
+    form = CorrectionForm(request.POST)
+    if protection.is_cross_site(request):
+        return _correction_page(
+            request, service, form, 403, _("Форма отправлена с другого сайта и не принята.")
+        )
+    try:
+        issued = protection.read_token(
+            request.POST.get(protection.TOKEN_FIELD), corrections.FORM_NAME
+        )
+    except protection.TokenError:
+        issued = None
+    if issued is None or protection.token_expired(issued):
+        return _correction_page(
+            request,
+            service,
+            form,
+            400,
+            _("Форма устарела. Проверьте текст и отправьте ещё раз."),
+        )
+    if protection.honeypot_filled(request):
+        return redirect("registry:correction_sent", slug=slug)  # a bot: say thanks, keep nothing
+    if not form.is_valid():
+        return _correction_page(request, service, form)
+    if not corrections.allow(request):
+        return _correction_page(
+            request,
+            service,
+            form,
+            429,
+            _("Слишком много сообщений подряд. Попробуйте через час или позвоните в службу."),
+        )
+    corrections.submit(service, form.cleaned_data["description"], form.cleaned_data["contact"])
+    return redirect("registry:correction_sent", slug=slug)
+
+
+def correction_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _find_service(slug)
+    if service is None:
+        return not_found(request)
+    return TemplateResponse(request, "registry/correction_sent.html", {"service": service})
