@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 MAX_QUERY_LENGTH = 200
 DEFAULT_PER_PAGE = 20
-MAX_PAGE_NUMBER = 10_000  # beyond it a page number is junk, not a page
+MAX_PAGE_NUMBER = 1_000_000  # beyond it a page number is junk, not a page
 
 # Orderings a caller may ask for. "" lets the search choose: nearest first when
 # there is a point to measure from, else relevance when there is a query, else name.
@@ -163,12 +164,32 @@ class SearchResults:
         return self.total > 0
 
 
-def paginate(object_list: Any, page: int, per_page: int) -> tuple[Page, list[str]]:
+class _Paginator(Paginator):
+    """Counts another (cheaper) queryset than the one it slices, when given one."""
+
+    def __init__(self, object_list: Any, per_page: int, count_of: Any = None) -> None:
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self._count_of = count_of
+
+    @cached_property
+    def count(self) -> int:
+        if self._count_of is None:
+            return super().count
+        if isinstance(self._count_of, int):
+            return self._count_of
+        return self._count_of.count()
+
+
+def paginate(
+    object_list: Any, page: int, per_page: int, count: Any = None
+) -> tuple[Page, list[str]]:
     """The asked page, or the last one with a message when it is past the end.
 
-    One COUNT and one slice of ``object_list`` (a queryset or a list).
+    One COUNT (of `count` if given: the same rows without the costly ordering
+    expressions; or `count` itself when it is already known) and one slice of
+    `object_list` (a queryset or a list).
     """
-    paginator = Paginator(object_list, per_page, allow_empty_first_page=True)
+    paginator = _Paginator(object_list, per_page, count)
     if page > paginator.num_pages:
         if paginator.count == 0:
             return paginator.page(1), []

@@ -24,7 +24,7 @@ from search.services import card_queryset, origin_of, prefetch_cards, service_qu
 
 from .models import District, Service, ServiceKind, TargetGroup
 
-PER_PAGE = 20
+PER_PAGE = 10
 FALLBACK_SIZE = 5
 TRUE_VALUES = {"1", "on", "true", "yes", "да"}
 

@@ -279,3 +279,28 @@ def test_location_only_service_area_service_has_distance(data):
     assert results.items == [hotline]
     assert results.items[0].distance_km == pytest.approx(0, abs=0.01)
     assert LocationFactory  # factories stay importable for the other tests
+
+
+def test_fast_distance_agrees_with_the_model_queryset(data):
+    """`search.services.distance_sql` (prebuilt SQL) gives `with_distance`'s values:
+    places, a confidential place (its district's centre), service areas, no place."""
+    from search.services import nearest_first
+
+    from .factories import ServiceAreaFactory
+    from .public_data import confidential_shelter
+
+    places, services = data
+    confidential_shelter(places["sokol"])
+    hotline = ServiceFactory(name="Только районы (демо)")
+    ServiceAreaFactory(service=hotline, district=places["cherepovets"])
+    ServiceAreaFactory(service=hotline, district=places["babaevo"])
+    ServiceFactory(name="Нигде (демо)")
+    for point in [VOLOGDA, SOKOL, (55.75, 37.62), (-33.9, 151.2)]:
+        model = {s.pk: s.distance_km for s in Service.objects.public().with_distance(*point)}
+        fast = {s.pk: s.distance_km for s in nearest_first(Service.objects.public(), *point)}
+        assert fast.keys() == model.keys()
+        for pk, km in model.items():
+            if km is None:
+                assert fast[pk] is None
+            else:
+                assert fast[pk] == pytest.approx(km, rel=1e-9, abs=1e-6), pk

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,33 @@ def registry_map(markers: list[dict], label: str = "") -> dict:
         "tile_url": settings.REGISTRY_MAP_TILE_URL,
         "tile_attribution": settings.REGISTRY_MAP_TILE_ATTRIBUTION,
     }
+
+
+@register.simple_tag
+def district_options(options, selected) -> SafeString:
+    """``<optgroup>``s of ``<option>``s for the district filter, built in Python: 100+
+    districts through template tags cost a fifth of the results page's render time."""
+    chosen = selected.slug if selected is not None else None
+    groups = []
+    for region, districts in options.regions:
+        items = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((d.slug, " selected" if d.slug == chosen else "", d.name) for d in districts),
+        )
+        groups.append(format_html('<optgroup label="{}">{}</optgroup>', region, items))
+    return mark_safe("".join(groups))  # noqa: S308 (each part is format_html output)
+
+
+@register.simple_tag
+def term_options(terms, selected) -> SafeString:
+    """``<option>``s for the kind or target-group filter."""
+    chosen = selected.code if selected is not None else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == chosen else "", t.name) for code, t in terms.items()),
+    )
 
 
 @register.filter

@@ -1,0 +1,122 @@
+"""Server time of the registry's list page with 10,000 services in 100 districts.
+
+The registry comes from `manage.py generate_registry --services 10000 --districts
+100 --seed 1` (bulk inserts, search index filled), written once per module and
+removed afterwards. The headline figure is the issue's URL
+`/services/?q=<word>&district=<d>&kind=<k>&near=<lat,lon>` (goal: p95 ≤ 50 ms on
+PostgreSQL); the others show where the time goes. Each benchmark records its p95
+and number of SQL queries in `extra_info`.
+"""
+
+import gc
+import statistics
+from urllib.parse import urlencode
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from safechildhood.registry.models import District, Service
+from tests.factories import build_site
+
+SERVICES = 10_000
+DISTRICTS = 100
+ROUNDS = 200
+
+
+@pytest.fixture(scope="module")
+def registry_10k(django_db_setup, django_db_blocker):
+    """The generated registry, committed for the module; cleared at the end."""
+    from safechildhood.registry.management.commands.generate_registry import Command
+
+    with django_db_blocker.unblock():
+        build_site()
+        call_command(
+            "generate_registry",
+            services=SERVICES,
+            districts=DISTRICTS,
+            seed=1,
+            verbosity=0,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        # As site/wsgi.py does in a gunicorn worker: keep the start-up heap out of the
+        # collector's full passes (otherwise a ~100 ms pause every few dozen requests).
+        gc.collect()
+        gc.freeze()
+        district = (
+            District.objects.filter(slug__startswith="gen-")
+            .annotate(n=Count("locations"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        kind = (
+            Service.kinds.through.objects.filter(service__locations__district=district)
+            .values("servicekind__code")
+            .annotate(n=Count("service_id"))
+            .order_by("-n")
+            .first()["servicekind__code"]
+        )
+        yield {"district": district, "kind": kind}
+        gc.unfreeze()
+        Command.clear()
+
+
+def p95(data: list[float]) -> float:
+    return statistics.quantiles(data, n=20)[-1]
+
+
+def record(benchmark, client, url: str) -> None:
+    client.get(url)  # warm per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"service-card" in response.content
+    benchmark.extra_info["queries"] = len(queries)
+    benchmark.extra_info["services"] = SERVICES
+    benchmark.pedantic(client.get, args=(url,), rounds=ROUNDS, iterations=1, warmup_rounds=5)
+    data = benchmark.stats.stats.data
+    benchmark.extra_info["p95_ms"] = round(p95(data) * 1000, 2)
+    print(
+        f"\n{url}: p95 {p95(data) * 1000:.1f} ms, median "
+        f"{statistics.median(data) * 1000:.1f} ms, {len(queries)} queries"
+    )
+
+
+def near(district: District) -> str:
+    return f"{district.latitude + 0.05:.4f},{district.longitude - 0.05:.4f}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ["медиация", "помощь"])
+def test_word_district_kind_near(benchmark, client, registry_10k, word):
+    """The issue's URL: words, a district, a kind and a point."""
+    district = registry_10k["district"]
+    params = {"q": word, "district": district.slug, "kind": registry_10k["kind"]}
+    params["near"] = near(district)
+    record(benchmark, client, "/services/?" + urlencode(params))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "помощь"},
+        {"q": "медиация", "near": "55.75,37.62"},
+        {"open_now": "1", "free": "1"},
+        {"page": "400"},
+    ],
+    ids=["all", "word", "word-near", "open-free", "page-400"],
+)
+def test_other_list_pages(benchmark, client, registry_10k, params):
+    """Without a district: how the page behaves over the whole registry."""
+    record(benchmark, client, "/services/?" + urlencode(params))
+
+
+@pytest.mark.django_db
+def test_service_page(benchmark, client, registry_10k):
+    service = Service.objects.filter(external_id__startswith="gen:").order_by("pk")[500]
+    record(benchmark, client, f"/services/{service.slug}/")
