@@ -32,6 +32,8 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 from wagtail.models import DraftStateMixin, Revision
 
+from safechildhood.home.tasks import can_plan, is_queued
+
 logger = logging.getLogger(__name__)
 
 # A run that found a moment already past (a failed publish) tries again this much later.
@@ -84,19 +86,7 @@ def next_scheduled_moment() -> dt.datetime | None:
 
 def plan_publishing(moment: dt.datetime | None) -> bool:
     """Queue a run at `moment` unless one is already queued for then or earlier."""
-    if moment is None or not default_task_backend.supports_defer:
-        return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another deferring backend
-        DBTaskResult = None  # noqa: N806
-    if DBTaskResult is not None and (
-        DBTaskResult.objects.filter(
-            task_path=publish_scheduled_content.module_path,
-            status="READY",
-            run_after__lte=moment,
-        ).exists()
-    ):
+    if moment is None or not can_plan() or is_queued(publish_scheduled_content, moment):
         return False
     publish_scheduled_content.using(run_after=moment).enqueue()
     return True

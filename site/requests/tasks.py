@@ -24,6 +24,8 @@ from django.utils.translation import override
 from django_tasks import default_task_backend, task
 from wagtail.log_actions import log
 
+from safechildhood.home.tasks import can_plan, is_queued, next_daily_time
+
 from .models import ReportNotification
 
 logger = logging.getLogger(__name__)
@@ -156,26 +158,12 @@ def report_maintenance() -> dict[str, int]:
 
 def next_maintenance_time(now: dt.datetime | None = None) -> dt.datetime:
     """03:00 site time tomorrow (or today, if it is not 03:00 yet)."""
-    local = timezone.localtime(now or timezone.now())
-    run = local.replace(hour=3, minute=0, second=0, microsecond=0)
-    if run <= local:
-        run += dt.timedelta(days=1)
-    return run
+    return next_daily_time(3, now=now)
 
 
 def schedule_maintenance() -> bool:
     """Make sure exactly one maintenance run is queued (database backend only)."""
-    if not default_task_backend.supports_defer:
+    if not can_plan() or is_queued(report_maintenance):
         return False
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another deferring backend
-        DBTaskResult = None
-    if DBTaskResult is not None:
-        pending = DBTaskResult.objects.filter(
-            task_path=report_maintenance.module_path, status="READY"
-        )
-        if pending.exists():
-            return False
     report_maintenance.using(run_after=next_maintenance_time()).enqueue()
     return True
