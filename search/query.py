@@ -35,7 +35,8 @@ ORDERINGS = (ORDER_AUTO, ORDER_RELEVANCE, ORDER_DISTANCE, ORDER_NAME)
 
 
 def clean_query(raw: str | None) -> tuple[str, list[str]]:
-    """Collapse whitespace, drop control characters, cut to ``MAX_QUERY_LENGTH``.
+    """Collapse whitespace, drop control characters, cut to ``MAX_QUERY_LENGTH``
+    (at a word boundary).
 
     Returns the query and the messages for the visitor (a cut query is said to be cut).
     """
@@ -43,7 +44,10 @@ def clean_query(raw: str | None) -> tuple[str, list[str]]:
     text = " ".join(text.split())
     messages: list[str] = []
     if len(text) > MAX_QUERY_LENGTH:
-        text = text[:MAX_QUERY_LENGTH].rstrip()
+        cut = text[:MAX_QUERY_LENGTH]
+        if not text[MAX_QUERY_LENGTH].isspace() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # never half a word: «ме» would find nothing
+        text = cut.rstrip()
         messages.append(
             _("Запрос слишком длинный, поэтому искали по первым %(n)d символам.")
             % {"n": MAX_QUERY_LENGTH}

@@ -84,14 +84,28 @@ def test_recaptcha_check_is_silenced_only_without_keys():
     assert result.stdout.strip() == "True []", result.stderr
 
 
-def test_search_backend_uses_russian_configuration_on_postgresql():
+def test_search_backend_stems_russian_words_on_both_databases():
     from django.conf import settings
+    from wagtail.search.backends import get_search_backend
 
     backend = settings.WAGTAILSEARCH_BACKENDS["default"]
     if settings.IS_POSTGRES:
         assert backend["SEARCH_CONFIG"] == "russian"
     else:
-        assert backend["BACKEND"] == "wagtail.search.backends.database"
+        from search.sqlite import RussianSQLiteSearchBackend
+
+        assert backend["BACKEND"] == "search.sqlite"
+        assert isinstance(get_search_backend(), RussianSQLiteSearchBackend)
+
+
+def test_search_engine_is_the_database_unless_elasticsearch_is_configured():
+    from django.conf import settings
+
+    assert settings.SEARCH_ENGINE == (
+        "search.elastic.engine.ElasticEngine"
+        if settings.ELASTICSEARCH_URL
+        else "search.database.DatabaseEngine"
+    )
 
 
 def test_time_zone_and_languages():

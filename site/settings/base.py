@@ -244,27 +244,28 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to the internet at run time
 WAGTAILEMBEDS_FINDERS: list = []  # oEmbed would call third parties
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
-# Search: the database backend (PostgreSQL full text with Russian stemming, or
-# SQLite FTS). ELASTICSEARCH_URL switches Wagtail to Elasticsearch 8.
+# Search. Wagtail's own index (admin search, the registry's filters) is always the
+# database backend: PostgreSQL full text with the Russian configuration, or SQLite
+# FTS5 with Russian stems (search/sqlite.py). The public search asks SEARCH_ENGINE
+# (search/engine.py): the same database by default, Elasticsearch 8 through
+# elasticsearch-dsl when ELASTICSEARCH_URL is set (one index per language, named
+# ELASTICSEARCH_INDEX-<language>; fill it with `manage.py search_index --rebuild`).
+WAGTAILSEARCH_BACKENDS = {
+    "default": (
+        {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "russian"}
+        if IS_POSTGRES
+        else {"BACKEND": "search.sqlite"}
+    )
+}
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
-if ELASTICSEARCH_URL:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [ELASTICSEARCH_URL],
-            "INDEX": env.str("ELASTICSEARCH_INDEX", default="safechildhood"),
-            "TIMEOUT": 5,
-            "OPTIONS": {},
-            "INDEX_SETTINGS": {},
-        }
-    }
-else:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.database",
-            **({"SEARCH_CONFIG": "russian"} if IS_POSTGRES else {}),
-        }
-    }
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="safechildhood")
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+SEARCH_ENGINE = (
+    "search.elastic.engine.ElasticEngine" if ELASTICSEARCH_URL else "search.database.DatabaseEngine"
+)
+# Search statistics (Wagtail's daily hits and our no-result counts) are kept this
+# many days; queries are never linked to a visitor.
+WAGTAILSEARCH_HITS_MAX_AGE = env.int("SEARCH_STATS_DAYS", default=90)
 
 # --- reCAPTCHA (only when the operator configures keys) ------------------------
 # Without keys the report form uses the self-hosted ALTCHA proof of work instead.
@@ -338,6 +339,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "ERROR", "propagate": True},
         "django.request": {"level": "ERROR", "propagate": True},
+        # The Elasticsearch client logs a traceback per failed attempt; the engine
+        # logs one warning and falls back to the database (search/elastic/engine.py).
+        "elastic_transport": {"level": "ERROR", "propagate": True},
         "django.template": {"filters": ["no_template_context"], "propagate": True},
     },
 }

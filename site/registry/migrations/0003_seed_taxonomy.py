@@ -90,7 +90,7 @@ KINDS = [
             "Support for women and mothers with children affected or threatened by "
             "violence: counselling, temporary shelter.",
         ),
-        "насилие насилия насилии насилием домашнее семейное побои бьёт бьет избиение "
+        "насилие насилия насилии насилием домашнее семейное семье семья побои бьёт бьет избиение "
         "угрозы кризисный центр приют убежище женщины женщинам женщина мать матери "
         "violence domestic abuse shelter women",
     ),

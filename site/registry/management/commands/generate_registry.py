@@ -51,6 +51,9 @@ SERVICE_WORDS = [
 ]
 
 
+DATABASE_BACKEND_MODULES = ("modelsearch.backends.database", "search.sqlite")
+
+
 class Command(BaseCommand):
     help = "Generate synthetic services and districts for benchmarks (deterministic with --seed)."
 
@@ -91,7 +94,8 @@ class Command(BaseCommand):
                 content_type=content_type, object_id__in=pks[start : start + BATCH]
             ).delete()
         for backend in get_search_backends():
-            if not backend.__class__.__module__.startswith("modelsearch.backends.database"):
+            # (search.sqlite is the database backend with Russian stems on SQLite.)
+            if not backend.__class__.__module__.startswith(DATABASE_BACKEND_MODULES):
                 index = backend.get_index_for_model(Service)
                 for service in services.only("pk"):
                     index.delete_item(service)
