@@ -1,0 +1,108 @@
+"""The Elasticsearch engine (``SEARCH_ENGINE = "search.elastic.engine.ElasticEngine"``).
+
+It answers from the language's index (see ``indexing``: only live, public objects
+are indexed, untranslated services stand in for their translations). When
+Elasticsearch does not answer (down, timing out, the index not built yet), the
+visitor still gets results: the database engine answers instead, and a warning is
+logged for the operator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from search.engine import TYPES, EngineAnswer, Match
+
+from . import connection, queries
+
+logger = logging.getLogger(__name__)
+
+FRAGMENT_SEPARATOR = " … "
+
+
+def _database_engine() -> Any:
+    from search.database import DatabaseEngine
+
+    return DatabaseEngine()
+
+
+def _highlights(hit: Any) -> dict[str, str]:
+    found = getattr(hit.meta, "highlight", None)
+    if not found:
+        return {}
+    return {field: FRAGMENT_SEPARATOR.join(found[field]) for field in found}
+
+
+def answer_from(response: Any) -> EngineAnswer:
+    """`response` of :func:`queries.site_search` as an :class:`EngineAnswer`: the hits
+    (of the asked types) and the counts of every type in ``TYPES``."""
+    matches = [
+        Match(
+            type=hit.type,
+            pk=int(hit.pk),
+            score=float(hit.meta.score or 0.0),
+            highlights=_highlights(hit),
+        )
+        for hit in response
+    ]
+    counts = dict.fromkeys(TYPES, 0)
+    for bucket in response.aggregations.types.buckets:
+        if bucket.key in counts:
+            counts[bucket.key] = bucket.doc_count
+    return EngineAnswer(matches=matches, counts=counts)
+
+
+class ElasticEngine:
+    """:class:`search.engine.SearchEngine` on one elasticsearch-dsl index per language."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        language: str,
+        types: Sequence[str] = TYPES,
+        offset: int = 0,
+        limit: int = 10,
+        kinds: Mapping[str, int] | None = None,
+    ) -> EngineAnswer:
+        """See :meth:`search.engine.SearchEngine.search`."""
+        if not queries.words(query):
+            return EngineAnswer(matches=[], counts=dict.fromkeys(TYPES, 0))
+        search = queries.site_search(query, types=types, kinds=kinds, offset=offset, limit=limit)
+        try:
+            index = connection.index_alias(language)
+            response = search.index(index).using(connection.get_client()).execute()
+        except connection.ELASTIC_ERRORS as exc:
+            logger.warning(
+                "Elasticsearch did not answer the site search (%s: %s); the database did",
+                type(exc).__name__,
+                exc,
+            )
+            return _database_engine().search(
+                query,
+                language=language,
+                types=types,
+                offset=offset,
+                limit=limit,
+                kinds=kinds,
+            )
+        return answer_from(response)
+
+    def service_ids(self, query: str, *, language: str, limit: int) -> list[int]:
+        """See :meth:`search.engine.SearchEngine.service_ids`."""
+        if not queries.words(query) or limit <= 0:
+            return []
+        search = queries.service_search(query, limit=limit)
+        try:
+            index = connection.index_alias(language)
+            response = search.index(index).using(connection.get_client()).execute()
+        except connection.ELASTIC_ERRORS as exc:
+            logger.warning(
+                "Elasticsearch did not answer the registry search (%s: %s); the database did",
+                type(exc).__name__,
+                exc,
+            )
+            return _database_engine().service_ids(query, language=language, limit=limit)
+        return [int(hit.pk) for hit in response]

@@ -1,0 +1,129 @@
+"""The searches the engine sends, as ``elasticsearch_dsl.Search`` objects.
+
+Pure functions: no connection, no index (the engine adds both), so the tests read
+the request body with ``.to_dict()``.
+
+A visitor's text is only ever words: it is reduced to ``\\w+`` runs and passed to
+``match``/``multi_match``, which analyse text and know no syntax. ``query_string``
+and ``simple_query_string`` are never used, so quotes, ``AND``, brackets or ``*``
+typed by a visitor cannot change the query or make it fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from elasticsearch_dsl import A, Q, Search
+
+from search.engine import TYPE_SERVICE, TYPES
+
+WORD = re.compile(r"\w+", re.UNICODE)
+# Longer queries are not sentences a visitor typed to find help: cut, not refused.
+MAX_WORDS = 32
+
+TITLE_BOOST = 3
+# Below the exact (stemmed) match: a typo «медиацыя» finds mediation, but a document
+# with the right word outranks one with a similar word.
+FUZZY_BOOST = 0.5
+# The words as a phrase: «домашнее насилие» together beats the two words apart.
+PHRASE_BOOST = 2
+# Added to services of a kind the words name, per word naming it. Text scores stay far
+# below it, so those services come first whatever the rest of the text says.
+KIND_WEIGHT = 1000
+
+HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
+FRAGMENT_CHARS = 200
+
+
+def words(query: str) -> str:
+    """The words of `query`, space-separated: everything else is dropped."""
+    return " ".join(WORD.findall(query or "")[:MAX_WORDS])
+
+
+def text_query(query: str) -> Q:
+    """Matches all the words (in the title or the body, stemmed), or the words with
+    typos (``fuzziness: AUTO``: one edit from 3 letters, two from 6) at a lower score,
+    or the words as a phrase at a higher score."""
+    text = words(query)
+    fields = [f"title^{TITLE_BOOST}", "body"]
+    return Q(
+        "bool",
+        should=[
+            Q("multi_match", query=text, fields=fields, type="cross_fields", operator="and"),
+            Q(
+                "multi_match",
+                query=text,
+                fields=fields,
+                operator="and",
+                fuzziness="AUTO",
+                prefix_length=1,
+                max_expansions=50,
+                boost=FUZZY_BOOST,
+            ),
+            Q("multi_match", query=text, fields=fields, type="phrase", boost=PHRASE_BOOST),
+        ],
+        minimum_should_match=1,
+    )
+
+
+def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
+    """`query`, with services of the kinds the words name first, the most named first.
+
+    `kinds` maps kind codes to how many words name them (``{"women_crisis": 2, "sos":
+    1}``): a service gets :data:`KIND_WEIGHT` times the strongest of its kinds.
+    """
+    if not kinds:
+        return query
+    functions = []
+    for level in sorted({strength for strength in kinds.values() if strength > 0}, reverse=True):
+        codes = sorted(code for code, strength in kinds.items() if strength == level)
+        preferred = Q("bool", filter=[Q("term", type=TYPE_SERVICE), Q("terms", kinds=codes)])
+        functions.append({"filter": preferred.to_dict(), "weight": KIND_WEIGHT * level})
+    if not functions:
+        return query
+    return Q(
+        "function_score",
+        query=query,
+        functions=functions,
+        score_mode="max",
+        boost_mode="sum",
+    )
+
+
+def site_search(
+    query: str,
+    *,
+    types: Sequence[str] = TYPES,
+    kinds: Mapping[str, int] | None = None,
+    offset: int = 0,
+    limit: int = 10,
+) -> Search:
+    """Best matches of pages, news and services, with counts per type and highlights.
+
+    The type filter is a ``post_filter``: it narrows the hits, not the ``types``
+    aggregation, which counts the matches of every type (the type filter shows how
+    many each choice would find) over all matches, whatever the window shows.
+    """
+    requested = [type_ for type_ in TYPES if type_ in types]
+    search = (
+        Search()
+        .query(kind_boost(text_query(query), kinds))
+        .post_filter("terms", type=requested)
+        .source(["type", "pk"])
+        .sort("_score", {"date": {"order": "desc", "missing": "_last"}}, {"pk": "asc"})
+        .extra(track_scores=True, track_total_hits=True)
+        .highlight_options(encoder="html", **HIGHLIGHT_TAGS)
+        .highlight("title", number_of_fragments=0)
+        .highlight("body", fragment_size=FRAGMENT_CHARS, number_of_fragments=1)
+    )
+    search.aggs.bucket("types", A("terms", field="type", size=len(TYPES)))
+    start = max(offset, 0)
+    return search[start : start + max(limit, 0)]
+
+
+def service_search(query: str, *, limit: int) -> Search:
+    """Services matching `query`, best first: only their primary keys come back."""
+    matched = Q("bool", must=[text_query(query)], filter=[Q("term", type=TYPE_SERVICE)])
+    search = Search().query(matched).source(["pk"]).extra(track_total_hits=False)
+    return search[: max(limit, 0)]

@@ -1,0 +1,98 @@
+"""Build the Elasticsearch indices: ``manage.py search_index [--rebuild] [--language ru]``.
+
+Without ``--rebuild``: create a language's index if there is none, then (re)index
+every live, public information page, news article and service into it. Documents of
+objects that are no longer public stay until the next rebuild (the signal handlers
+remove them as editors act; this command only adds and refreshes).
+
+With ``--rebuild``: fill a new index next to the current one, point the alias at it
+in one atomic step and delete the old one: visitors search the old index until the
+new one is complete (zero downtime), and nothing stale survives. Updates made by
+editors while a rebuild runs go to the old index; the rebuild reads the database
+at the same moment, so at most those few are missed until the next run.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from search.elastic import connection, indexing
+
+
+class Command(BaseCommand):
+    help = "Create the Elasticsearch indices and index all public pages, news and services."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Build new indices and switch the aliases to them (zero downtime).",
+        )
+        parser.add_argument(
+            "--language",
+            choices=connection.languages(),
+            help="Only this language's index (default: every language of the site).",
+        )
+
+    def handle(self, *args, rebuild: bool = False, language: str | None = None, **options) -> None:
+        if not connection.is_configured():
+            raise CommandError(
+                "ELASTICSEARCH_URL is not set: the site searches with its database and there "
+                "is nothing to index. Set ELASTICSEARCH_URL (e.g. http://localhost:9200)."
+            )
+        client = self._client()
+        for code in [language] if language else connection.languages():
+            try:
+                if rebuild:
+                    self._rebuild(client, code)
+                else:
+                    self._update(client, code)
+            except connection.ELASTIC_ERRORS as exc:
+                raise CommandError(
+                    f"Elasticsearch at {connection.safe_url()} failed while indexing "
+                    f"{code!r}: {type(exc).__name__}: {exc}"
+                ) from exc
+
+    def _client(self):
+        try:
+            client = connection.get_client()
+            info = client.info()
+        except connection.ELASTIC_ERRORS as exc:
+            raise CommandError(
+                f"Elasticsearch at {connection.safe_url()} does not answer "
+                f"({type(exc).__name__}: {exc}). Is it running, and is ELASTICSEARCH_URL right?"
+            ) from exc
+        version = info.body.get("version", {}).get("number", "?")
+        self.stdout.write(f"Elasticsearch {version} at {connection.safe_url()}")
+        return client
+
+    def _rebuild(self, client, language: str) -> None:
+        name = indexing.create_index(language, client)
+        try:
+            count = indexing.bulk_index(
+                indexing.public_objects(language),
+                language=language,
+                index=name,
+                refresh=True,
+                client=client,
+            )
+            old = indexing.switch_alias(language, name, client)
+        except BaseException:
+            indexing.delete_indices([name], client)  # the alias still points at the old one
+            raise
+        indexing.delete_indices(old, client)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{connection.index_alias(language)} → {name}: {count} documents"
+                + (f" (deleted {', '.join(old)})" if old else "")
+            )
+        )
+
+    def _update(self, client, language: str) -> None:
+        name = indexing.ensure_index(language, client)
+        count = indexing.bulk_index(
+            indexing.public_objects(language), language=language, refresh=True, client=client
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"{connection.index_alias(language)} ({name}): {count} documents")
+        )
