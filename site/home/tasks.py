@@ -13,6 +13,14 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+# Minutes before the 1st, 2nd, … retry of a message that could not be sent (then 180).
+RETRY_MINUTES = (1, 5, 15, 60, 180)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after `attempts` failed attempts."""
+    return dt.timedelta(minutes=RETRY_MINUTES[min(max(attempts, 1), len(RETRY_MINUTES)) - 1])
+
 
 def can_plan() -> bool:
     return default_task_backend.supports_defer

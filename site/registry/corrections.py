@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 EDITORS_GROUP = "Редакторы реестра"
@@ -53,6 +54,10 @@ class ServiceCorrection(models.Model):
         return (
             f"{self.service} — {self.created_at:%d.%m.%Y}" if self.created_at else str(self.service)
         )
+
+    @property
+    def short_description(self) -> str:
+        return Truncator(self.description).chars(120)
 
 
 def recipients() -> list[str]:

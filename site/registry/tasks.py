@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
+from safechildhood.home.tasks import can_plan, retry_delay
+
 from .corrections import ServiceCorrection, recipients
 
 logger = logging.getLogger(__name__)
@@ -39,9 +41,34 @@ def _edit_url(service_id: int) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+MAX_ATTEMPTS = 6
+
+
+def _retry(correction_id: int, attempt: int) -> str:
+    """Try again later (1, 5, 15, 60, 180 minutes), a bounded number of times."""
+    if attempt >= MAX_ATTEMPTS or not can_plan():
+        logger.error(
+            "Registry correction %s could not be e-mailed after %s attempts; it waits in "
+            "«Реестр помощи → Сообщения об ошибках»",
+            correction_id,
+            attempt,
+        )
+        return "failed"
+    try:
+        send_correction_email.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            correction_id, attempt + 1
+        )
+    except Exception:
+        logger.exception("Could not queue a retry for registry correction %s", correction_id)
+        return "failed"
+    return "retry"
+
+
 @task()
-def send_correction_email(correction_id: int) -> str:
-    """E-mail one stored correction to the editors (once)."""
+def send_correction_email(correction_id: int, attempt: int = 1) -> str:
+    """E-mail one stored correction to the editors (once); retried when mail fails.
+
+    Whatever happens, the note stays in the admin («Сообщения об ошибках»)."""
     correction = (
         ServiceCorrection.objects.select_related("service").filter(pk=correction_id).first()
     )
@@ -63,7 +90,13 @@ def send_correction_email(correction_id: int) -> str:
             "registry/emails/correction.txt",
             {"correction": correction, "edit_url": _edit_url(correction.service_id)},
         )
-    send_mail(subject, body, None, to)
+    try:
+        send_mail(subject, body, None, to)
+    except Exception:
+        logger.exception(
+            "E-mail for registry correction %s failed (attempt %s)", correction_id, attempt
+        )
+        return _retry(correction_id, attempt)
     correction.emailed_at = timezone.now()
     correction.save(update_fields=["emailed_at"])
     return "sent"

@@ -21,14 +21,17 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .corrections import ServiceCorrection
 from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
 from .models import (
     District,
@@ -292,6 +295,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
             ),
         )
         items.append(import_menu_item(order=len(items) + 1))
+        items.append(corrections_menu_item(order=len(items) + 1))
         return items
 
 
@@ -393,3 +397,107 @@ class FreshnessPanel(Component):
 def add_freshness_panel(request, panels) -> None:
     if request.user.has_perm("registry.change_service"):
         panels.append(FreshnessPanel(request))
+
+
+# --- «Сообщения об ошибках»: visitors' notes that an entry is wrong ------------------------
+
+
+class CorrectionViewSet(ModelViewSet):
+    """Every note a visitor sent, e-mailed or not, until an editor marks it done.
+
+    Notes are never written by hand: no add or copy; the edit form only says
+    «Исправлено» (the note itself is shown read-only). Wagtail's audit log records who
+    closed it."""
+
+    model = ServiceCorrection
+    name = "registry_corrections"
+    icon = "warning"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    add_to_reference_index = False
+    list_display = [
+        "service",
+        Column("description", label=_("Что не так"), accessor="short_description"),
+        DateColumn("created_at", label=_("Получено")),
+        "is_resolved",
+    ]
+    list_filter = ["is_resolved"]
+    ordering = ["is_resolved", "-created_at"]
+    panels = [
+        FieldPanel("service", read_only=True),
+        FieldPanel("description", read_only=True),
+        FieldPanel("contact", read_only=True),
+        FieldPanel("created_at", read_only=True),
+        FieldPanel("emailed_at", read_only=True),
+        FieldPanel("is_resolved"),
+    ]
+
+    def get_queryset(self, request):
+        return ServiceCorrection.objects.select_related("service")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(add_url_name=None, **kwargs)
+
+
+correction_viewset = CorrectionViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_correction_viewset():
+    return correction_viewset
+
+
+def open_corrections() -> int:
+    return ServiceCorrection.objects.filter(is_resolved=False).count()
+
+
+class CorrectionsMenuItem(MenuItem):
+    """«Сообщения об ошибках (2)»: the count of notes not yet dealt with."""
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm("registry.view_servicecorrection")
+
+    def render_component(self, request):
+        from wagtail.admin.ui.sidebar import LinkMenuItem
+
+        count = open_corrections()
+        label = f"{self.label} ({count})" if count else str(self.label)
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)
+
+
+def corrections_menu_item(order: int) -> MenuItem:
+    return CorrectionsMenuItem(
+        _("Сообщения об ошибках"),
+        reverse(correction_viewset.get_url_name("index")) + "?is_resolved=false",
+        name="registry_corrections",
+        icon_name="warning",
+        order=order,
+    )
+
+
+class CorrectionsPanel(Component):
+    """On the admin home page: the newest notes that no editor has dealt with yet."""
+
+    name = "registry_corrections"
+    order = 140
+    template_name = "registry/admin/corrections_panel.html"
+    LIMIT = 5
+
+    def get_context_data(self, parent_context=None) -> dict:
+        notes = ServiceCorrection.objects.filter(is_resolved=False).select_related("service")
+        edit = correction_viewset.get_url_name("edit")
+        return {
+            "count": notes.count(),
+            "notes": [
+                {"note": note, "edit_url": reverse(edit, args=[note.pk])}
+                for note in notes.order_by("-created_at")[: self.LIMIT]
+            ],
+            "list_url": reverse(correction_viewset.get_url_name("index")) + "?is_resolved=false",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_corrections_panel(request, panels) -> None:
+    if request.user.has_perm("registry.view_servicecorrection"):
+        panels.append(CorrectionsPanel())

@@ -24,14 +24,11 @@ from django.utils.translation import override
 from django_tasks import default_task_backend, task
 from wagtail.log_actions import log
 
-from safechildhood.home.tasks import can_plan, is_queued, next_daily_time
+from safechildhood.home.tasks import can_plan, is_queued, next_daily_time, retry_delay
 
 from .models import ReportNotification
 
 logger = logging.getLogger(__name__)
-
-# Minutes to wait after the 1st, 2nd... failure.
-BACKOFF_MINUTES = (1, 5, 15, 60, 180)
 
 
 class NoRecipientError(Exception):
@@ -39,7 +36,8 @@ class NoRecipientError(Exception):
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+    """Minutes to wait after the 1st, 2nd... failure (``home.tasks.RETRY_MINUTES``)."""
+    return retry_delay(attempts)
 
 
 def queue_notification(notification_id: int, run_after: dt.datetime | None = None) -> None:

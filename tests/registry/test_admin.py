@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
+from wagtail.models import Locale, ModelLogEntry, Page
 from wagtail.test.utils.form_data import querydict_from_html
 
 from safechildhood.registry.models import Phone, Service
@@ -51,6 +51,8 @@ EXPECTED_PERMISSIONS = {
     "registry.add_district",
     "registry.change_district",
     "registry.view_district",
+    "registry.view_servicecorrection",
+    "registry.change_servicecorrection",
 }
 
 
@@ -278,3 +280,77 @@ def test_preview_renders_without_confidential_address(service):
     html = response.render().content.decode() if hasattr(response, "render") else ""
     assert "Служба медиации (демо)" in html
     assert "Тайная" not in html
+
+
+# --- «Сообщения об ошибках»: visitors' notes in the admin ------------------------------
+
+
+def test_notes_wait_in_the_admin_until_an_editor_marks_them_done(editor_client, service):
+    from safechildhood.registry.corrections import ServiceCorrection
+
+    note = ServiceCorrection.objects.create(
+        service=service, description="Телефон не отвечает, сменился номер", contact="мама Ани"
+    )
+    home = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Реестр: сообщения об ошибках" in home and "Телефон не отвечает" in home
+    assert "Сообщения об ошибках (1)" in sidebar_text(
+        editor_client.get(reverse("wagtailadmin_home"))
+    )
+
+    listing = editor_client.get("/admin/registry_corrections/?is_resolved=false")
+    assert listing.status_code == 200
+    assert "Телефон не отвечает" in listing.content.decode()
+    edit_url = f"/admin/registry_corrections/edit/{note.pk}/"
+    page = editor_client.get(edit_url).content.decode()
+    assert "мама Ани" in page  # the whole note, read-only
+    response = editor_client.post(edit_url, {"is_resolved": "on"})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.is_resolved
+    assert note.description == "Телефон не отвечает, сменился номер"  # not editable
+    assert "Сообщения об ошибках (" not in sidebar_text(
+        editor_client.get(reverse("wagtailadmin_home"))
+    )
+
+    assert ModelLogEntry.objects.filter(object_id=str(note.pk), action="wagtail.edit").exists()
+
+
+def test_notes_cannot_be_added_by_hand(editor_client):
+    listing = editor_client.get("/admin/registry_corrections/").content.decode()
+    assert "/admin/registry_corrections/new/" not in listing
+    assert editor_client.get("/admin/registry_corrections/new/").status_code in (302, 403)
+
+
+def test_registry_editors_translate_services_but_not_pages(editor_client, service):
+    from tests.factories import StandardPageFactory, build_site
+
+    home = build_site()
+    page = StandardPageFactory(parent=home, title="Как получить помощь")
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    page_url = reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+    assert editor_client.get(page_url).status_code == 403
+    assert editor_client.post(page_url, {"locales": [en.pk]}).status_code == 403
+    assert not Page.objects.filter(locale=en).exists()
+
+    service_url = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["registry", "service", service.pk],
+    )
+    assert editor_client.get(service_url).status_code == 200
+    response = editor_client.post(service_url, {"locales": [en.pk]})
+    assert response.status_code == 302
+    english = Service.objects.get(locale=en, translation_key=service.translation_key)
+    assert english.phones.count() == 1 and english.locations.count() == 1
+    assert [kind.code for kind in english.kinds.all()] == ["mediation"]
+
+
+def test_page_editors_still_translate_pages(client, django_user_model):
+    from tests.factories import StandardPageFactory, build_site
+
+    home = build_site()
+    page = StandardPageFactory(parent=home, title="Как получить помощь")
+    user = django_user_model.objects.create_user("news", password="x")
+    user.groups.add(Group.objects.get(name="Редакторы"))
+    client.force_login(user)
+    url = reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+    assert client.get(url).status_code == 200

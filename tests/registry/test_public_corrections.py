@@ -1,6 +1,7 @@
 """«Сообщить об ошибке в записи»: stored first, e-mailed to the registry editors by a task,
 rate-limited without ever storing the sender's address."""
 
+import datetime as dt
 import re
 from unittest import mock
 
@@ -8,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 
 from safechildhood.registry.corrections import CLIENT_LIMIT, ServiceCorrection
 from safechildhood.registry.tasks import send_correction_email
@@ -133,6 +135,25 @@ def test_a_broken_mail_server_loses_nothing(
         response = send(client, form_data(client))
     assert response.status_code == 302
     assert ServiceCorrection.objects.get().emailed_at is None
+
+
+def test_a_failed_e_mail_is_retried_later_and_then_given_up(service, editor, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from safechildhood.registry.tasks import MAX_ATTEMPTS
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    correction = ServiceCorrection.objects.create(service=service, description="Ошибка")
+    with mock.patch("safechildhood.registry.tasks.send_mail", side_effect=OSError("down")):
+        assert send_correction_email.call(correction.pk) == "retry"
+        queued = DBTaskResult.objects.get(task_path=send_correction_email.module_path)
+        assert queued.args_kwargs["args"] == [correction.pk, 2]
+        delay = queued.run_after - timezone.now()
+        assert dt.timedelta(seconds=30) < delay <= dt.timedelta(minutes=1)
+        assert send_correction_email.call(correction.pk, MAX_ATTEMPTS) == "failed"
+    assert send_correction_email.call(correction.pk, 2) == "sent"
+    correction.refresh_from_db()
+    assert correction.emailed_at is not None
 
 
 def test_the_task_sends_once(service, editor, mailoutbox):

@@ -1,0 +1,47 @@
+"""«Редакторы реестра» read visitors' notes about wrong entries and mark them done
+(«Реестр помощи → Сообщения об ошибках»): view and change, no add or delete."""
+
+from django.db import migrations
+
+GROUP_NAME = "Редакторы реестра"
+ACTIONS = ["view", "change"]
+
+
+def grant(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="registry", model="servicecorrection"
+    )
+    for action in ACTIONS:
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=f"{action}_servicecorrection",
+            defaults={"name": f"Can {action} service correction"},
+        )
+        group.permissions.add(permission)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=GROUP_NAME):
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="registry",
+                codename__in=[f"{action}_servicecorrection" for action in ACTIONS],
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registry", "0006_women_crisis_keywords"),
+        ("registry", "0004_registry_editors_group"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
