@@ -14,6 +14,12 @@ from . import views
 from .sitemaps import LocalizedSitemap
 
 urlpatterns = [
+    # In front of wagtail-localize's own view at this address (see views.py).
+    path(
+        "admin/localize/submit/page/<int:page_id>/",
+        views.SubmitPageTranslationView.as_view(),
+        name="submit_page_translation",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}, name="sitemap"),
