@@ -27,6 +27,7 @@ with their districts, phones), whatever the number of services.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -51,12 +52,14 @@ from django.db.models import (
 )
 from django.db.models import prefetch_related_objects as _prefetch
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import get_language, get_supported_language_variant
 
 from safechildhood.registry.models import (
     EARTH_RADIUS_KM,
     District,
     Location,
+    ScheduleException,
     Service,
     ServiceArea,
     ServiceKind,
@@ -337,11 +340,10 @@ class CodeList(Aggregate):
 
 
 def card_queryset(services: ServiceQuerySet) -> ServiceQuerySet:
-    """Add what a result card shows without a query per service: ``open_now`` (in SQL,
-    the same rules as ``Service.is_open_now``) and ``kind_codes`` (``"mediation,sos"``:
-    names come from the small localized taxonomy, not a prefetch). No organisation:
-    cards do not show it, and joining it made PostgreSQL scan every service first."""
-    open_now = Service.objects.open_now().filter(pk=OuterRef("pk"))
+    """Add what a result card shows without a query per service: ``kind_codes``
+    (``"mediation,sos"``: names come from the small localized taxonomy, not a
+    prefetch). No organisation: cards do not show it, and joining it made PostgreSQL
+    scan every service first. "Open now" comes from :func:`prefetch_cards`."""
     codes = (
         Service.kinds.through.objects.filter(service_id=OuterRef("pk"))
         .order_by()
@@ -349,21 +351,33 @@ def card_queryset(services: ServiceQuerySet) -> ServiceQuerySet:
         .annotate(codes=CodeList("servicekind__code"))
         .values("codes")
     )
-    return services.annotate(
-        open_now=Exists(open_now), kind_codes=Subquery(codes, output_field=CharField())
+    return services.annotate(kind_codes=Subquery(codes, output_field=CharField()))
+
+
+def _card_prefetch() -> tuple:
+    # Only the exceptions that can touch today or yesterday (a night shift that began
+    # yesterday): a service's holiday list grows with the years.
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    exceptions = ScheduleException.objects.filter(start_date__lte=today).filter(
+        Q(end_date__gte=yesterday) | Q(end_date__isnull=True, start_date__gte=yesterday)
+    )
+    return (
+        Prefetch("locations", Location.objects.select_related("district")),
+        "phones",
+        "schedules",
+        Prefetch("schedule_exceptions", exceptions),
     )
 
 
-CARD_PREFETCH = (
-    Prefetch("locations", Location.objects.select_related("district")),
-    "phones",
-)
-
-
 def prefetch_cards(services: Iterable[Service]) -> list[Service]:
-    """Places (with districts) and phones for all cards at once: two queries."""
+    """Places (with districts), phones and today's hours for all cards at once (four
+    small queries), and ``open_now`` judged from them by ``Service.is_open_now``:
+    the same rules in SQL cost more to build and compile than the whole prefetch."""
     services = list(services)
-    _prefetch(services, *CARD_PREFETCH)
+    _prefetch(services, *_card_prefetch())
+    for service in services:
+        service.open_now = service.is_open_now()
     return services
 
 

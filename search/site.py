@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 
 from django.conf import settings
@@ -51,7 +51,6 @@ class SiteSearchResults(SearchResults):
     """
 
     corrected_query: str = ""
-    type_counts: dict[str, int] = field(default_factory=dict)
 
 
 class _Window(Sequence):
@@ -184,7 +183,6 @@ def _results(
         facets={"type": {t: counts.get(t, 0) for t in TYPES}},
         messages=messages,
         ordering="relevance",
-        type_counts={t: counts.get(t, 0) for t in TYPES},
     )
 
 

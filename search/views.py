@@ -50,7 +50,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page_obj": results.page_obj,
         "promotions": promoted(query) if query and first_page else [],
-        "type_filter": _type_filter(query, chosen_type, results.type_counts),
+        "type_filter": _type_filter(query, chosen_type, results.facets["type"]),
         "chosen_type": chosen_type,
         "chosen_type_label": TYPE_LABELS.get(chosen_type, ""),
     }

@@ -4,6 +4,17 @@ from wagtail.models import Locale
 from tests.factories import StandardPageFactory, build_site
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached filter options and rate-limit counters belong to one test: the database is
+    rolled back after each test, the cache is not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     """A minimal site: the Russian home page as the default site's root."""

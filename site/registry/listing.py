@@ -10,11 +10,14 @@ malformed coordinates and page numbers are ignored with a message.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.http import QueryDict
 from django.utils.translation import get_language, get_supported_language_variant
@@ -25,6 +28,24 @@ from search.services import card_queryset, origin_of, prefetch_cards, service_qu
 from .models import District, Service, ServiceKind, TargetGroup
 
 PER_PAGE = 10
+
+OPTIONS_VERSION_KEY = "registry:filter-options:version"
+# A change is seen at once by every process sharing the cache (Redis); with the
+# per-process memory cache other processes see it within this many seconds.
+OPTIONS_TIMEOUT = 300
+
+
+def forget_filter_options(**kwargs) -> None:
+    """A district, kind or target group changed: the filter options are read again."""
+    cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def options_changed(sender, **kwargs) -> None:
+    """Forget now (this connection) and again after commit (the others)."""
+    forget_filter_options()
+    transaction.on_commit(forget_filter_options)
+
+
 FALLBACK_SIZE = 5
 TRUE_VALUES = {"1", "on", "true", "yes", "да"}
 
@@ -119,14 +140,29 @@ class FilterOptions:
 
     @classmethod
     def load(cls, language: str | None = None) -> FilterOptions:
-        """Two queries, whatever the number of services."""
-        districts = list(
-            District.objects.only("name", "slug", "region", "latitude", "longitude").order_by(
-                "region", "name"
+        """From the cache, or two queries, whatever the number of services.
+
+        Districts and taxonomy terms change seldom: the options are cached until one
+        is saved or deleted (``forget_filter_options``, connected in apps.py) or
+        ``OPTIONS_TIMEOUT`` passes.
+        """
+        language, _default = _languages(language)
+        version = cache.get(OPTIONS_VERSION_KEY)
+        if version is None:
+            forget_filter_options()
+            version = cache.get(OPTIONS_VERSION_KEY)
+        key = f"registry:filter-options:{language}:{version}"
+        options = cache.get(key)
+        if options is None:
+            districts = list(
+                District.objects.only("name", "slug", "region", "latitude", "longitude").order_by(
+                    "region", "name"
+                )
             )
-        )
-        kinds, groups = localized_taxonomies(language)
-        return cls(districts=districts, kinds=kinds, groups=groups)
+            kinds, groups = localized_taxonomies(language)
+            options = cls(districts=districts, kinds=kinds, groups=groups)
+            cache.set(key, options, OPTIONS_TIMEOUT)
+        return options
 
     @property
     def regions(self) -> list[tuple[str, list[District]]]:

@@ -376,29 +376,33 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
         yesterday = today - dt.timedelta(days=1)
         weekday, prev_weekday = today.weekday(), yesterday.weekday()
 
+        # Each condition is the set of services it holds for, as an uncorrelated
+        # ``id IN (…)`` that PostgreSQL computes once: correlated EXISTS probes cost
+        # over a second for "open now" across 10,000 services.
+        def ids(rows: models.QuerySet) -> models.QuerySet:
+            return rows.order_by().values("service_id")
+
         def exceptions_on(day: dt.date) -> models.QuerySet:
-            return ScheduleException.objects.filter(
-                service=OuterRef("pk"), start_date__lte=day
-            ).filter(Q(end_date__gte=day) | Q(end_date__isnull=True, start_date=day))
+            return ScheduleException.objects.filter(start_date__lte=day).filter(
+                Q(end_date__gte=day) | Q(end_date__isnull=True, start_date=day)
+            )
 
         overnight = Q(closes_at__lte=F("opens_at"))
         covers_now = Q(opens_at__lte=now) & (Q(closes_at__gt=now) | overnight)
         spills_into_now = overnight & Q(closes_at__gt=now)
 
-        closed_today = Exists(exceptions_on(today).filter(is_closed=True))
-        exception_today = Exists(exceptions_on(today))
-        exception_yesterday = Exists(exceptions_on(yesterday))
-        weekly_now = Exists(
-            Schedule.objects.filter(service=OuterRef("pk"), weekday=weekday).filter(covers_now)
+        closed_today = Q(pk__in=ids(exceptions_on(today).filter(is_closed=True)))
+        exception_today = Q(pk__in=ids(exceptions_on(today)))
+        exception_yesterday = Q(pk__in=ids(exceptions_on(yesterday)))
+        weekly_now = Q(pk__in=ids(Schedule.objects.filter(weekday=weekday).filter(covers_now)))
+        weekly_spill = Q(
+            pk__in=ids(Schedule.objects.filter(weekday=prev_weekday).filter(spills_into_now))
         )
-        weekly_spill = Exists(
-            Schedule.objects.filter(service=OuterRef("pk"), weekday=prev_weekday).filter(
-                spills_into_now
-            )
+        special_now = Q(
+            pk__in=ids(exceptions_on(today).filter(is_closed=False).filter(covers_now))
         )
-        special_now = Exists(exceptions_on(today).filter(is_closed=False).filter(covers_now))
-        special_spill = Exists(
-            exceptions_on(yesterday).filter(is_closed=False).filter(spills_into_now)
+        special_spill = Q(
+            pk__in=ids(exceptions_on(yesterday).filter(is_closed=False).filter(spills_into_now))
         )
         return self.filter(status=Service.Status.ACTIVE).filter(
             Q(is_24_7=True)

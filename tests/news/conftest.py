@@ -11,13 +11,3 @@ def news_index(home):
 
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Filter options are cached; the database is rolled back after each test, the cache is not."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -17,15 +17,6 @@ from tests.registry.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_query_stems_drop_stop_words_fold_yo_and_keep_english():
     assert query_stems("Травля в школе") == ["травл", "школ"]
     assert query_stems("Зелёная КОМНАТА") == ["зелен", "комнат"]

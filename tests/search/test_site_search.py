@@ -23,15 +23,6 @@ def paragraph(text: str) -> str:
     return json.dumps([{"type": "paragraph", "value": f"<p>{text}</p>", "id": "p1"}])
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def site(home):
     """A page, a news article and services about mediation and bullying."""
