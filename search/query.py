@@ -183,6 +183,11 @@ class _Paginator(Paginator):
             return self._count_of
         return self._count_of.count()
 
+    def page(self, number: Any) -> Page:
+        if self.count == 0:  # nothing to fetch: no query for an empty page
+            return self._get_page([], 1, self)
+        return super().page(number)
+
 
 def paginate(
     object_list: Any, page: int, per_page: int, count: Any = None
