@@ -12,7 +12,7 @@ today, Elasticsearch tomorrow) stays behind ``search.backends``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,33 @@ class SearchResults:
         return self.total > 0
 
 
+class Window(Sequence):
+    """A stand-in for a whole result list that holds only the page shown, so that
+    Django's ``Page``/``Paginator`` (and ``includes/pagination.html``) work when the
+    page was fetched on its own (merged engines, one query for page and count)."""
+
+    def __init__(self, total: int, offset: int, items: list) -> None:
+        self.total, self.offset, self.items = total, offset, items
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.items if index.start == self.offset else []
+        return self.items[index - self.offset]
+
+
+def window_page(items: list, total: int, number: int, per_page: int) -> Page:
+    """A Django ``Page`` for `items`, page `number` of `total` results."""
+    paginator = Paginator(Window(total, (number - 1) * per_page, items), per_page)
+    return paginator.page(number if total else 1)
+
+
+def last_page_message(number: int) -> str:
+    return _("Такой страницы нет, показана последняя: %(n)d.") % {"n": number}
+
+
 class _Paginator(Paginator):
     """Counts another (cheaper) queryset than the one it slices, when given one."""
 
@@ -202,7 +229,5 @@ def paginate(
     if page > paginator.num_pages:
         if paginator.count == 0:
             return paginator.page(1), []
-        return paginator.page(paginator.num_pages), [
-            _("Такой страницы нет, показана последняя: %(n)d.") % {"n": paginator.num_pages}
-        ]
+        return paginator.page(paginator.num_pages), [last_page_message(paginator.num_pages)]
     return paginator.page(page), []

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -74,7 +75,9 @@ from .query import (
     SearchHit,
     SearchRequest,
     SearchResults,
+    last_page_message,
     paginate,
+    window_page,
 )
 
 SERVICE_FILTERS = frozenset(
@@ -271,8 +274,24 @@ class NearestFirst:
             if not rows:
                 raise IndexError(index)
             return rows[0]
-        start = index.start or 0
-        ranked = self._ranked(start, index.stop)
+        ranked, _total = self._ranked(index.start or 0, index.stop)
+        return self._load(ranked)
+
+    def page(self, number: int, per_page: int) -> tuple[Page, list[str]]:
+        """Page `number` and its messages, as ``search.query.paginate`` gives them, in
+        one query (the total comes with the page, ``COUNT(*) OVER ()``); past the end,
+        the last page, with a message."""
+        ranked, total = self._ranked((number - 1) * per_page, number * per_page)
+        messages: list[str] = []
+        if not ranked and number > 1:
+            total = self.count()
+            if total:
+                number = math.ceil(total / per_page)
+                messages.append(last_page_message(number))
+                ranked, total = self._ranked((number - 1) * per_page, number * per_page)
+        return window_page(self._load(ranked), total, number, per_page), messages
+
+    def _load(self, ranked: list[tuple[int, float | None]]) -> list[Service]:
         rows = Service.objects.filter(pk__in=[pk for pk, _km in ranked])
         if self.prepare is not None:
             rows = self.prepare(rows)
@@ -285,7 +304,9 @@ class NearestFirst:
                 page.append(service)
         return page
 
-    def _ranked(self, start: int, stop: int | None) -> list[tuple[int, float | None]]:
+    def _ranked(self, start: int, stop: int | None) -> tuple[list[tuple[int, float | None]], int]:
+        """(primary key, km) of the window, nearest first, and the number of matches
+        (0 when the window is empty)."""
         matches_sql, matches_params = self.services.order_by().values("pk").query.sql_with_params()
         latitude, longitude = self.point
         point = [latitude, math.cos(math.radians(latitude)), longitude]
@@ -300,13 +321,14 @@ class NearestFirst:
             window_params = [start]
         sql = (
             f"WITH m(id) AS ({matches_sql}), p AS ({_points_sql()}) "  # noqa: S608
-            f"SELECT s.id, MIN(p.km) FROM {table} s JOIN m ON m.id = s.id "
+            f"SELECT s.id, MIN(p.km), COUNT(*) OVER () FROM {table} s JOIN m ON m.id = s.id "
             f"LEFT JOIN p ON p.service_id = s.id GROUP BY s.id, s.name "
             f"ORDER BY MIN(p.km) IS NULL, MIN(p.km), s.name, s.id{window}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*matches_params, *point, *point, *window_params])
-            return [(pk, km) for pk, km in cursor.fetchall()]
+            rows = cursor.fetchall()
+        return [(pk, km) for pk, km, _total in rows], (rows[0][2] if rows else 0)
 
 
 def nearest_first(services: ServiceQuerySet, latitude: float, longitude: float) -> NearestFirst:
@@ -476,9 +498,12 @@ def search_services(request: SearchRequest) -> SearchResults:
             if prefer is not None:
                 ordered = ordered.alias(_kind=prefer).order_by(F("_kind").desc(), "name", "pk")
             search = dataclasses.replace(search, ordered=ordered, ordering=ORDER_NAME)
-    page_obj, page_messages = paginate(
-        card_queryset(search.ordered), request.page, request.per_page, count=count
-    )
+    if isinstance(search.ordered, NearestFirst):  # the page brings its count
+        page_obj, page_messages = card_queryset(search.ordered).page(request.page, request.per_page)
+    else:
+        page_obj, page_messages = paginate(
+            card_queryset(search.ordered), request.page, request.per_page, count=count
+        )
     rows = prefetch_cards(page_obj.object_list)
     hits = [_hit(service, request.query) for service in rows]
     page_obj.object_list = hits

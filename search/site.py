@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from .engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE, TYPES, EngineAnswer, Match, get_engine
 from .highlight import highlight, stems
-from .query import SearchHit, SearchRequest, SearchResults
+from .query import SearchHit, SearchRequest, SearchResults, last_page_message, window_page
 from .sources import searchable
 
 SITE_FILTERS = frozenset({"type"})
@@ -51,22 +50,6 @@ class SiteSearchResults(SearchResults):
     """
 
     corrected_query: str = ""
-
-
-class _Window(Sequence):
-    """A stand-in for the whole result list that holds only the page shown, so
-    that Django's ``Page``/``Paginator`` (and ``includes/pagination.html``) work."""
-
-    def __init__(self, total: int, offset: int, items: list) -> None:
-        self.total, self.offset, self.items = total, offset, items
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self.items if index.start == self.offset else []
-        return self.items[index - self.offset]
 
 
 def _language(code: str | None) -> str:
@@ -155,7 +138,7 @@ def _run(
         )
         return answer, max_pages
     if total and page > last:
-        messages.append(_("Такой страницы нет, показана последняя: %(n)d.") % {"n": last})
+        messages.append(last_page_message(last))
         page = last
         answer = ask(page)
     return answer, page
@@ -169,12 +152,10 @@ def _results(
     messages: list[str],
 ) -> SiteSearchResults:
     per_page = request.per_page
-    offset = (request.page - 1) * per_page
     window_total = total
     if len(_types(request)) > 1:
         window_total = min(total, MAX_MIXED_RESULTS)
-    paginator = Paginator(_Window(window_total, offset, hits), per_page)
-    page_obj = paginator.page(request.page if window_total else 1)
+    page_obj = window_page(hits, window_total, request.page, per_page)
     return SiteSearchResults(
         request=request,
         hits=hits,
