@@ -10,7 +10,8 @@ addresses, opening hours; phone numbers use the non-existent code (000). The
 only real number is the children's helpline 8-800-2000-122.
 
 `load()` is idempotent: districts by slug, organisations and services by
-`external_id` ("demo:…"); a service's phones, places and hours are replaced.
+`external_id` ("demo:…"); a service's phones, places and hours are replaced, an
+organisation's phones updated in place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .models import (
     District,
     Location,
     Organization,
+    OrganizationPhone,
     Phone,
     Schedule,
     ScheduleException,
@@ -174,6 +176,35 @@ class _Phones:
     def next(self) -> str:
         self.n += 1
         return f"+7 (000) {self.n // 10000:03d}-{self.n // 100 % 100:02d}-{self.n % 100:02d}"
+
+
+def _organization_phones(n: int) -> list[tuple[str, str, str]]:
+    """(number, kind, description): a reception for every organisation, a director for every
+    other one; numbers in the non-existent code (000), apart from the services' ones."""
+    phones = [(f"+7 (000) 900-{n // 100:02d}-{n % 100:02d}", Phone.Kind.DAYTIME, "приёмная")]
+    if n % 2 == 0:
+        phones.append(
+            (f"+7 (000) 901-{n // 100:02d}-{n % 100:02d}", Phone.Kind.DAYTIME, "директор")
+        )
+    return phones
+
+
+def _set_organization_phones(
+    organization: Organization, wanted: list[tuple[str, str, str]], locale: Locale
+) -> None:
+    """Idempotent: existing rows are updated in place (their ids stay), extra ones deleted."""
+    existing = list(organization.phones.all())
+    current = [(p.number, p.kind, p.description) for p in existing]
+    if current == wanted:
+        return
+    phones = []
+    for index, (number, kind, description) in enumerate(wanted):
+        phone = existing[index] if index < len(existing) else OrganizationPhone(locale=locale)
+        phone.number, phone.kind, phone.description = number, kind, description
+        phone.sort_order = index
+        phones.append(phone)
+    organization.phones = phones
+    organization.save()
 
 
 def _organizations() -> dict[str, dict]:
@@ -583,13 +614,9 @@ def load(home=None, stdout: TextIO | None = None) -> None:
         orgs[key], _ = Organization.objects.update_or_create(
             external_id=f"demo:{key}",
             locale=ru,
-            defaults={
-                **data,
-                "is_demo": True,
-                "email": f"demo-{make_slug(key)}@example.org",
-                "phone": f"+7 (000) 900-{n // 100:02d}-{n % 100:02d}",
-            },
+            defaults={**data, "is_demo": True, "email": f"demo-{make_slug(key)}@example.org"},
         )
+        _set_organization_phones(orgs[key], _organization_phones(n), ru)
 
     ensure_taxonomy()
     kinds = {k.code: k for k in ServiceKind.objects.filter(locale=ru)}

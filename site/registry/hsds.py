@@ -3,7 +3,7 @@
 One place says how our models map to HSDS: the status values, the three
 taxonomies we publish (kinds of help, target groups, districts), the phone
 kinds, weekday codes and the identifiers of objects that exist only in HSDS
-(an organisation's phone, a taxonomy, an address). Keeping both directions
+(a taxonomy, an address, a cost option). Keeping both directions
 here makes the round trip "export → import" lossless where HSDS allows it.
 """
 

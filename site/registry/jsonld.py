@@ -13,7 +13,7 @@ import json
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import ICAL_DAYS, Service
+from .models import ICAL_DAYS, AbstractPhone, Service
 from .presentation import ServicePage, upcoming_exceptions
 
 SCHEMA_DAYS = {
@@ -82,21 +82,22 @@ def _compact(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
+def _contact_point(phone: AbstractPhone) -> dict:
+    return _compact(
+        {
+            "@type": "ContactPoint",
+            "telephone": phone.number,
+            "contactType": phone.get_kind_display(),
+            "description": phone.description,
+        }
+    )
+
+
 def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dict:
     """The JSON-LD object for a service page."""
     service = page.service
     hours = opening_hours(service)
-    phones = [
-        _compact(
-            {
-                "@type": "ContactPoint",
-                "telephone": phone.number,
-                "contactType": phone.get_kind_display(),
-                "description": phone.description,
-            }
-        )
-        for phone in service.phones.all()
-    ]
+    phones = [_contact_point(phone) for phone in service.phones.all()]
     places = []
     for location in page.places:
         if location.is_confidential:
@@ -133,6 +134,7 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
     organization = service.organization
     provider = None
     if organization is not None:
+        org_phones = list(organization.phones.all())
         provider = _compact(
             {
                 "@type": "Organization",
@@ -141,7 +143,8 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
                 "description": organization.description,
                 "url": organization.website,
                 "email": organization.email,
-                "telephone": organization.phone,
+                "telephone": org_phones[0].number if org_phones else "",
+                "contactPoint": [_contact_point(phone) for phone in org_phones],
             }
         )
     channel = _compact(

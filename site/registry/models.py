@@ -140,8 +140,11 @@ class District(HSDSIdentifiedMixin, index.Indexed, models.Model):
 # --- Organisations -------------------------------------------------------------------
 
 
-class Organization(HSDSIdentifiedMixin, TranslatableMixin, index.Indexed, models.Model):
-    """The body that provides services (a social service centre, a school, an NGO)."""
+class Organization(HSDSIdentifiedMixin, TranslatableMixin, index.Indexed, ClusterableModel):
+    """The body that provides services (a social service centre, a school, an NGO).
+
+    Its phones (``OrganizationPhone``) are edited inline and translated with it.
+    """
 
     name = models.CharField(_("Полное название"), max_length=500)
     alternate_name = models.CharField(
@@ -156,7 +159,6 @@ class Organization(HSDSIdentifiedMixin, TranslatableMixin, index.Indexed, models
     description = models.TextField(_("Описание"), blank=True)
     website = models.URLField(_("Сайт"), blank=True)
     email = models.EmailField(_("Электронная почта"), blank=True)
-    phone = models.CharField(_("Телефон"), max_length=50, blank=True)
     external_id = models.CharField(
         _("Внешний идентификатор"),
         max_length=255,
@@ -170,7 +172,8 @@ class Organization(HSDSIdentifiedMixin, TranslatableMixin, index.Indexed, models
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("alternate_name"), FieldPanel("legal_status")]),
         FieldPanel("description"),
-        FieldRowPanel([FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]),
+        FieldRowPanel([FieldPanel("website"), FieldPanel("email")]),
+        InlinePanel("phones", heading=_("Телефоны"), label=_("Телефон")),
         FieldRowPanel([FieldPanel("external_id"), FieldPanel("is_demo")]),
     ]
 
@@ -197,6 +200,10 @@ class Organization(HSDSIdentifiedMixin, TranslatableMixin, index.Indexed, models
 
     def __str__(self) -> str:
         return self.alternate_name or self.name
+
+    def phones_display(self) -> str:
+        """The numbers, comma-separated, for the admin listing and export (uses prefetch)."""
+        return ", ".join(phone.number for phone in self.phones.all())
 
 
 # --- Taxonomies ------------------------------------------------------------------------
@@ -398,9 +405,7 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
         weekly_spill = Q(
             pk__in=ids(Schedule.objects.filter(weekday=prev_weekday).filter(spills_into_now))
         )
-        special_now = Q(
-            pk__in=ids(exceptions_on(today).filter(is_closed=False).filter(covers_now))
-        )
+        special_now = Q(pk__in=ids(exceptions_on(today).filter(is_closed=False).filter(covers_now)))
         special_spill = Q(
             pk__in=ids(exceptions_on(yesterday).filter(is_closed=False).filter(spills_into_now))
         )
@@ -1071,8 +1076,12 @@ class ServiceArea(HSDSIdentifiedMixin, Orderable):
         return str(self.district)
 
 
-class Phone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
-    """A number to call (HSDS ``phone``); the kind says when to use it."""
+class AbstractPhone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
+    """A number to call (HSDS ``phone``); the kind says when to use it.
+
+    Shared by a service's phones (``Phone``) and an organisation's
+    (``OrganizationPhone``): the same fields, form and display.
+    """
 
     class Kind(models.TextChoices):
         HOTLINE = "hotline", _("Горячая линия")
@@ -1080,7 +1089,6 @@ class Phone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         OUT_OF_HOURS = "out_of_hours", _("Вечером, ночью и в выходные")
         MOBILE = "mobile", _("Мобильный")
 
-    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("Номер"), max_length=50)
     kind = models.CharField(_("Вид"), max_length=20, choices=Kind.choices, default=Kind.DAYTIME)
     description = models.CharField(
@@ -1093,9 +1101,8 @@ class Phone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
     ]
 
     class Meta(TranslatableMixin.Meta):
+        abstract = True
         ordering = ["sort_order", "pk"]
-        verbose_name = _("Телефон")
-        verbose_name_plural = _("Телефоны")
 
     def __str__(self) -> str:
         return self.number
@@ -1105,6 +1112,26 @@ class Phone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         """`8 (8172) 00-00-00` → `tel:8817200000`."""
         digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
         return f"tel:{digits}"
+
+
+class Phone(AbstractPhone):
+    """A service's phone."""
+
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="phones")
+
+    class Meta(AbstractPhone.Meta):
+        verbose_name = _("Телефон")
+        verbose_name_plural = _("Телефоны")
+
+
+class OrganizationPhone(AbstractPhone):
+    """An organisation's phone (its reception, the director's office...)."""
+
+    organization = ParentalKey(Organization, on_delete=models.CASCADE, related_name="phones")
+
+    class Meta(AbstractPhone.Meta):
+        verbose_name = _("Телефон")
+        verbose_name_plural = _("Телефоны")
 
 
 class Weekday(models.IntegerChoices):

@@ -69,7 +69,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 def _find_service(slug: str) -> Service | None:
-    services = in_language(Service.objects.public()).filter(slug=slug).with_public_related()
+    services = (
+        in_language(Service.objects.public())
+        .filter(slug=slug)
+        .with_public_related()
+        .prefetch_related("organization__phones")
+    )
     return next(iter(services), None)
 
 

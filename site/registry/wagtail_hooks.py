@@ -224,10 +224,19 @@ class OrganizationViewSet(SnippetViewSet):
     icon = "group"
     menu_label = _("Организации")
     menu_name = "registry_organizations"
-    list_display = ["name", "alternate_name", "phone", "email"]
+    list_display = [
+        "name",
+        "alternate_name",
+        Column("phones_display", label=_("Телефоны")),
+        "email",
+    ]
     list_filter = ["is_demo"]
-    list_export = ["name", "alternate_name", "legal_status", "website", "email", "phone"]
+    list_export = ["name", "alternate_name", "legal_status", "website", "email", "phones_display"]
+    export_headings = {"phones_display": _("Телефоны")}
     export_filename = "organizations"
+
+    def get_queryset(self, request):
+        return Organization.objects.all().prefetch_related("phones")
 
 
 class ServiceKindViewSet(SnippetViewSet):

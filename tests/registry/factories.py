@@ -9,6 +9,7 @@ from safechildhood.registry.models import (
     District,
     Location,
     Organization,
+    OrganizationPhone,
     Phone,
     Schedule,
     ScheduleException,
@@ -135,6 +136,17 @@ class PhoneFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Phone
+
+
+class OrganizationPhoneFactory(factory.django.DjangoModelFactory):
+    organization = factory.SubFactory(OrganizationFactory)
+    number = factory.Sequence(lambda n: f"8 (8172) 01-{n // 100 % 100:02d}-{n % 100:02d}")
+    kind = OrganizationPhone.Kind.DAYTIME
+    locale = factory.LazyAttribute(lambda o: o.organization.locale)
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = OrganizationPhone
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):

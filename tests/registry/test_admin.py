@@ -15,11 +15,13 @@ from django.utils import timezone
 from wagtail.models import Locale, ModelLogEntry, Page
 from wagtail.test.utils.form_data import querydict_from_html
 
-from safechildhood.registry.models import Phone, Service
+from safechildhood.registry.models import Organization, OrganizationPhone, Phone, Service
 
 from .factories import (
     DistrictFactory,
     LocationFactory,
+    OrganizationFactory,
+    OrganizationPhoneFactory,
     PhoneFactory,
     ServiceAreaFactory,
     ServiceFactory,
@@ -214,6 +216,114 @@ def test_edit_view_loads_and_saves_inline_phones(editor_client, service):
 
 def test_add_view_loads(editor_client):
     assert editor_client.get(url("add")).status_code == 200
+
+
+# --- Organisations: phones edited inline ---------------------------------------------------------
+
+
+def org_url(name, *args):
+    return reverse(Organization.snippet_viewset.get_url_name(name), args=args)
+
+
+def test_organization_edit_view_saves_two_inline_phones(editor_client):
+    organization = OrganizationFactory(name="КЦСОН «Демо» (демо)")
+    edit_url = org_url("edit", organization.pk)
+    response = editor_client.get(edit_url)
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="w-editor-form")
+    assert data["phones-TOTAL_FORMS"] == "0"
+    data["email"] = "kcson@example.org"
+    data["phones-TOTAL_FORMS"] = "2"
+    for n, (number, kind, description) in enumerate(
+        [
+            ("8 (000) 000-00-11", OrganizationPhone.Kind.DAYTIME, "приёмная"),
+            ("8 (000) 000-00-12", OrganizationPhone.Kind.MOBILE, ""),
+        ]
+    ):
+        data[f"phones-{n}-number"] = number
+        data[f"phones-{n}-kind"] = kind
+        data[f"phones-{n}-description"] = description
+        data[f"phones-{n}-ORDER"] = str(n + 1)
+        data[f"phones-{n}-id"] = ""
+        data[f"phones-{n}-DELETE"] = ""
+    response = editor_client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    organization.refresh_from_db()
+    assert organization.email == "kcson@example.org"
+    phones = list(organization.phones.all())
+    assert [(p.number, p.kind, p.description) for p in phones] == [
+        ("8 (000) 000-00-11", "daytime", "приёмная"),
+        ("8 (000) 000-00-12", "mobile", ""),
+    ]
+    assert {p.locale_id for p in phones} == {organization.locale_id}
+    assert len({p.translation_key for p in phones}) == 2
+
+    # The form now shows both; deleting the first keeps the second.
+    data = querydict_from_html(editor_client.get(edit_url).content.decode(), "w-editor-form")
+    assert data["phones-TOTAL_FORMS"] == "2"
+    data["phones-0-DELETE"] = "1"
+    assert editor_client.post(edit_url, data).status_code == 302
+    assert [p.number for p in organization.phones.all()] == ["8 (000) 000-00-12"]
+
+
+def test_organization_listing_and_export_show_all_phones(editor_client):
+    organization = OrganizationFactory(name="КЦСОН «Демо» (демо)")
+    OrganizationPhoneFactory(organization=organization, number="8 (000) 000-00-11")
+    OrganizationPhoneFactory(organization=organization, number="8 (000) 000-00-12")
+
+    def listing() -> tuple[str, int]:
+        """The page and its number of queries on phones (wagtail-localize's per-row translate
+        button costs queries of its own, see test_listing_columns_add_no_queries_per_row)."""
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(org_url("list"))
+        assert response.status_code == 200
+        on_phones = [q for q in queries if "registry_organizationphone" in q["sql"]]
+        return response.content.decode(), len(on_phones)
+
+    html, queries = listing()
+    assert "8 (000) 000-00-11, 8 (000) 000-00-12" in html
+    assert queries == 1
+    for _ in range(5):
+        OrganizationPhoneFactory(organization=OrganizationFactory())
+    assert listing()[1] == 1  # phones are prefetched, not read per row
+
+    response = editor_client.get(org_url("list"), {"export": "csv"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    column = rows[0].index("Телефоны")
+    row = next(r for r in rows if r[0] == "КЦСОН «Демо» (демо)")
+    assert row[column] == "8 (000) 000-00-11, 8 (000) 000-00-12"
+
+
+def test_translating_an_organization_copies_its_phones(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    organization = OrganizationFactory(name="КЦСОН «Демо» (демо)")
+    OrganizationPhoneFactory(organization=organization, number="8 (000) 000-00-11")
+    OrganizationPhoneFactory(
+        organization=organization,
+        number="8 (000) 000-00-12",
+        kind=OrganizationPhone.Kind.MOBILE,
+        description="директор",
+    )
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    submit_url = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["registry", "organization", organization.pk],
+    )
+    assert client.get(submit_url).status_code == 200
+    assert client.post(submit_url, {"locales": [en.pk]}).status_code == 302
+    english = Organization.objects.get(locale=en, translation_key=organization.translation_key)
+    source_phones = list(organization.phones.all())
+    phones = list(english.phones.all())
+    assert [(p.number, p.kind, p.description) for p in phones] == [
+        ("8 (000) 000-00-11", "daytime", ""),
+        ("8 (000) 000-00-12", "mobile", "директор"),
+    ]
+    assert {p.locale_id for p in phones} == {en.pk}
+    assert [p.translation_key for p in phones] == [p.translation_key for p in source_phones]
+    assert organization.phones.count() == 2  # the source keeps its own
 
 
 def test_mark_verified_from_the_list(editor_client, editor, service):

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from safechildhood.registry.models import Service
+from safechildhood.registry.models import Organization, OrganizationPhone, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,25 @@ def test_every_demo_entry_says_it_is_demo_data(demo_site):
     assert all(
         location.is_confidential for service in women for location in service.locations.all()
     )
+
+
+def test_demo_organizations_have_phones_and_reloading_keeps_them(demo_site):
+    from safechildhood.registry import demo
+
+    def phones() -> dict[int, list[tuple]]:
+        organizations = Organization.objects.filter(locale__language_code="ru").prefetch_related(
+            "phones"
+        )
+        return {
+            org.pk: [(p.pk, p.number, p.kind, p.description) for p in org.phones.all()]
+            for org in organizations
+        }
+
+    before = phones()
+    assert before and all(before.values()), "every demo organisation has a phone"
+    assert any(len(numbers) == 2 for numbers in before.values())
+    assert all(number.startswith("+7 (000)") for p in before.values() for _pk, number, *_ in p)
+    count = OrganizationPhone.objects.count()
+    demo.load()  # as every `make run` does
+    assert phones() == before  # updated in place: the same rows, no duplicates
+    assert OrganizationPhone.objects.count() == count

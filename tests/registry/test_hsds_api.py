@@ -11,12 +11,13 @@ from wagtail.models import Locale
 from safechildhood.registry.hsds import TAXONOMY_BY_KEY
 from safechildhood.registry.importing import engine
 from safechildhood.registry.importing.hsds_format import read_json_bytes
-from safechildhood.registry.models import Organization, Service, ServiceKind
+from safechildhood.registry.models import Organization, OrganizationPhone, Service, ServiceKind
 
 from .factories import (
     DistrictFactory,
     LocationFactory,
     OrganizationFactory,
+    OrganizationPhoneFactory,
     PhoneFactory,
     ScheduleExceptionFactory,
     ServiceAreaFactory,
@@ -47,8 +48,14 @@ def data():
         alternate_name="КЦСОН (демо)",
         website="https://example.org/kcson",
         email="kcson@example.org",
-        phone="8 (000) 000-00-09",
         legal_status="государственное учреждение",
+    )
+    OrganizationPhoneFactory(organization=organization, number="8 (000) 000-00-09")
+    OrganizationPhoneFactory(
+        organization=organization,
+        number="8 (000) 000-00-10",
+        kind=OrganizationPhone.Kind.MOBILE,
+        description="директор",
     )
     mediation = ServiceFactory(
         name="Служба семейной медиации (демо)",
@@ -260,10 +267,20 @@ def test_organizations_are_valid_and_only_those_with_public_services(client, dat
     for service in detail["services"]:
         assert_valid(service, "service.json")
     assert {s["name"] for s in detail["services"]} == {data["mediation"].name, data["shelter"].name}
-    assert detail["phones"][0]["number"] == "8 (000) 000-00-09"
+    org_id = data["organization"].hsds_id
+    phones = [(p["number"], p["organization_id"], p.get("type")) for p in detail["phones"]]
+    assert phones == [
+        ("8 (000) 000-00-09", org_id, "voice"),
+        ("8 (000) 000-00-10", org_id, "cell"),
+    ]
+    assert detail["phones"][1]["description"] == "Мобильный. директор"
+    ids = [phone["id"] for phone in detail["phones"]]
+    assert len(set(ids)) == 2 and ids == [p.hsds_id for p in data["organization"].phones.all()]
+    assert ids == [p["id"] for p in ok(client, f"organizations/{org_id}")["phones"]]  # stable
     full = ok(client, "organizations", full="true")
     assert_valid(full, openapi_response("/organizations"))
     assert len(full["contents"][0]["services"]) == 2
+    assert [p["id"] for p in full["contents"][0]["phones"]] == ids
     bad(client, f"organizations/{data['hidden_org'].hsds_id}", status=404)
 
 
@@ -503,6 +520,8 @@ def make_services(n: int) -> None:
         LocationFactory(service=service, district=district)
         ServiceAreaFactory(service=service, district=district)
         PhoneFactory(service=service)
+        OrganizationPhoneFactory(organization=service.organization)
+        OrganizationPhoneFactory(organization=service.organization)
         weekday_hours(service, days=range(2))
 
 
@@ -530,6 +549,7 @@ def test_detail_query_count_does_not_grow_with_children(
         LocationFactory(service=service)
         ServiceAreaFactory(service=service)
         PhoneFactory(service=service)
+        OrganizationPhoneFactory(organization=service.organization)
     weekday_hours(service, days=range(children % 7 + 1))
     with django_assert_max_num_queries(12):
         detail = ok(client, f"services/{service.hsds_id}")

@@ -14,12 +14,13 @@ from safechildhood.registry.importing import engine, hsds_format
 from safechildhood.registry.importing.csv_format import COLUMN_CODES, parse_csv, template_csv
 from safechildhood.registry.importing.hsds_format import read_json_bytes, read_path
 from safechildhood.registry.importing.values import hours
-from safechildhood.registry.models import Organization, Phone, Service
+from safechildhood.registry.models import Organization, OrganizationPhone, Phone, Service
 
 from .factories import (
     DistrictFactory,
     LocationFactory,
     OrganizationFactory,
+    OrganizationPhoneFactory,
     PhoneFactory,
     ScheduleExceptionFactory,
     ServiceAreaFactory,
@@ -59,7 +60,10 @@ def hsds_service(**overrides) -> dict:
             "name": "Центр психолого-педагогической помощи (демо)",
             "description": "Демонстрационная организация.",
             "website": "https://example.org",
-            "phones": [{"id": "p0", "number": "8 (000) 000-11-00"}],
+            "phones": [
+                {"id": "p0", "number": "8 (000) 000-11-00"},
+                {"id": "p00", "number": "8 (000) 000-11-10", "description": "Мобильный. Директор"},
+            ],
         },
         "phones": [
             {"id": "p1", "number": "8 (000) 000-11-01", "description": "Горячая линия. Бесплатно"},
@@ -145,7 +149,12 @@ def test_dry_run_writes_nothing_and_apply_creates_everything(tmp_path, districts
     assert service.live and service.name == "Служба примирения (демо)"
     assert service.locale.language_code == "ru"
     assert service.organization.external_id == "org-ext-1"
-    assert service.organization.phone == "8 (000) 000-11-00"
+    org_phones = [(p.number, p.kind, p.description) for p in service.organization.phones.all()]
+    assert org_phones == [
+        ("8 (000) 000-11-00", OrganizationPhone.Kind.DAYTIME, ""),
+        ("8 (000) 000-11-10", OrganizationPhone.Kind.MOBILE, "Директор"),
+    ]
+    assert {p.locale_id for p in service.organization.phones.all()} == {service.locale_id}
     assert (service.minimum_age, service.maximum_age) == (10, 18)
     assert service.assured_date == dt.date(2026, 2, 1)
     assert service.languages == "русский, татарский"
@@ -186,6 +195,55 @@ def test_reimport_updates_by_external_id_instead_of_duplicating(tmp_path, distri
     assert service.name == "Служба примирения (обновлено, демо)"
     assert [p.number for p in service.phones.all()] == ["8 (000) 000-11-09"]
     assert service.locations.count() == 1
+
+
+def test_reimport_replaces_the_organizations_phones_only_when_given(tmp_path, districts):
+    engine.apply(plan_of(write_json(tmp_path, hsds_service())))
+    organization = Organization.objects.get(external_id="org-ext-1")
+    assert organization.phones.count() == 2
+
+    changed = hsds_service()
+    changed["organization"]["phones"] = [{"id": "p01", "number": "8 (000) 000-11-20"}]
+    result = plan_of(write_json(tmp_path, changed))
+    assert result.ok, problems(result)
+    assert organization.phones.count() == 2  # the dry run wrote nothing
+    engine.apply(result)
+    assert [p.number for p in organization.phones.all()] == ["8 (000) 000-11-20"]
+    assert OrganizationPhone.objects.count() == 1
+
+    # No "phones" key: the organisation keeps them; an empty list clears them.
+    without = hsds_service()
+    del without["organization"]["phones"]
+    engine.apply(plan_of(write_json(tmp_path, without)))
+    assert [p.number for p in organization.phones.all()] == ["8 (000) 000-11-20"]
+    cleared = hsds_service()
+    cleared["organization"]["phones"] = []
+    engine.apply(plan_of(write_json(tmp_path, cleared)))
+    assert not organization.phones.exists()
+
+
+def test_organization_phone_problems_are_reported_and_written_with_the_rest(
+    tmp_path, districts, monkeypatch
+):
+    bad = hsds_service()
+    bad["organization"]["phones"] = [{"id": "p0", "number": ""}, {"number": "1" * 60}]
+    result = plan_of(write_json(tmp_path, bad))
+    fields = {field for _record, field, _message in problems(result)}
+    assert {"organization.phones[0].number", "organization.phones[1].number"} <= fields
+
+    # The phones are written in the import's one transaction: a later failure undoes them.
+    existing = OrganizationFactory(external_id="org-ext-1", name="Центр (демо)")
+    OrganizationPhoneFactory(organization=existing, number="8 (000) 000-11-99")
+    result = plan_of(write_json(tmp_path, hsds_service()))
+    assert result.ok, problems(result)
+
+    def failing(*args, **kwargs):
+        raise ValueError("диск переполнен")
+
+    monkeypatch.setattr(Service, "save_revision", failing)
+    with pytest.raises(engine.ImportFailed):
+        engine.apply(result)
+    assert [p.number for p in existing.phones.all()] == ["8 (000) 000-11-99"]
 
 
 def test_our_own_api_output_round_trips(client, tmp_path, districts):
@@ -249,12 +307,25 @@ def test_our_own_api_output_round_trips(client, tmp_path, districts):
 def test_api_page_and_organization_documents(client, tmp_path, districts):
     service = ServiceFactory(name="Служба медиации (демо)", kinds=["mediation"])
     LocationFactory(service=service, district=districts["sokol"])
+    OrganizationPhoneFactory(organization=service.organization, number="8 (000) 000-55-01")
+    OrganizationPhoneFactory(
+        organization=service.organization, number="8 (000) 000-55-02", kind="mobile"
+    )
     page = client.get("/api/hsds/services", {"full": "true"}).json()
     organization = client.get(f"/api/hsds/organizations/{service.organization.hsds_id}").json()
     for name, document in (("page.json", page), ("organization.json", organization)):
-        result = plan_of(write_json(tmp_path, document, name))
+        path = write_json(tmp_path, document, name)
+        result = plan_of(path)
         assert result.ok and result.created == 1, problems(result)
         assert result.services[0].service.name == "Служба медиации (демо)"
+        phones = read_path(path).records[0].organization.phones
+        if name == "page.json":
+            assert phones is None  # a service's organisation comes without its phones
+        else:
+            assert [(p.number, p.kind) for p in phones] == [
+                ("8 (000) 000-55-01", "daytime"),
+                ("8 (000) 000-55-02", "mobile"),
+            ]
 
 
 def test_directory_of_service_files(tmp_path, districts):
@@ -295,9 +366,11 @@ def test_tabular_datapackage_directory(tmp_path, districts):
         folder / "service_at_locations.csv",
         [{"id": "sal-1", "service_id": "s-1", "location_id": "l-1"}],
     )
+    phone = {"id": "p-1", "service_id": "s-1", "organization_id": "", "type": "voice"}
+    org_phone = {"id": "p-2", "service_id": "", "organization_id": "o-1", "type": "cell"}
     write_csv(
         folder / "phones.csv",
-        [{"id": "p-1", "service_id": "s-1", "number": "8 (000) 000-33-01", "type": "voice"}],
+        [phone | {"number": "8 (000) 000-33-01"}, org_phone | {"number": "8 (000) 000-33-02"}],
     )
     schedule = {"id": "sc-1", "service_id": "s-1", "freq": "WEEKLY", "byday": "TU,TH"}
     write_csv(folder / "schedules.csv", [schedule | {"opens_at": "10:00", "closes_at": "14:00"}])
@@ -318,6 +391,9 @@ def test_tabular_datapackage_directory(tmp_path, districts):
     assert service.locations.get().district == districts["sokol"]
     assert service.locations.get().latitude == 59.4
     assert [p.number for p in service.phones.all()] == ["8 (000) 000-33-01"]
+    assert [(p.number, p.kind) for p in service.organization.phones.all()] == [
+        ("8 (000) 000-33-02", "mobile")
+    ]
     assert sorted(s.weekday for s in service.schedules.all()) == [1, 3]
     assert [k.code for k in service.kinds.all()] == ["mediation"]
 

@@ -13,6 +13,7 @@ from safechildhood.registry.models import Phone, Service
 
 from .factories import (
     LocationFactory,
+    OrganizationPhoneFactory,
     PhoneFactory,
     ScheduleExceptionFactory,
     ScheduleFactory,
@@ -55,6 +56,12 @@ def service(places):
     )
     PhoneFactory(service=service, number="8 (8172) 00-00-63", kind=Phone.Kind.HOTLINE)
     PhoneFactory(service=service, number="+7 (000) 000-00-64", kind=Phone.Kind.MOBILE)
+    OrganizationPhoneFactory(
+        organization=service.organization, number="8 (8172) 00-00-70", description="приёмная"
+    )
+    OrganizationPhoneFactory(
+        organization=service.organization, number="8 (8172) 00-00-71", kind=Phone.Kind.MOBILE
+    )
     ScheduleFactory(service=service, weekday=0, opens_at=dt.time(9), closes_at=dt.time(13))
     ScheduleFactory(service=service, weekday=0, opens_at=dt.time(14), closes_at=dt.time(18))
     ScheduleExceptionFactory(
@@ -112,6 +119,18 @@ def test_service_page_shows_every_field_with_links(client, service):
     assert main.select_one("a[href='https://example.org/mediation']")
     sokol = main.find("a", string="Сокольский округ")
     assert sokol["href"] == "/services/district/sokolskiy/"
+
+
+def test_service_page_shows_the_organization_with_all_its_phones(client, service):
+    _response, soup = page(client, "mediatsiya")
+    section = soup.select_one("section[aria-labelledby='service-org']")
+    text = section.get_text(" ", strip=True)
+    assert service.organization.name in text
+    assert "приёмная" in text
+    assert [a["href"] for a in section.select("a[href^='tel:']")] == [
+        "tel:88172000070",
+        "tel:88172000071",
+    ]
 
 
 def test_alert_banner_and_its_expiry(client, service):
@@ -198,6 +217,11 @@ def test_jsonld_describes_the_government_service(client, service):
     assert data["serviceType"] == ["Служба семейной медиации"]
     assert data["provider"]["@type"] == "Organization"
     assert data["provider"]["name"].startswith("Комплексный центр")
+    assert data["provider"]["telephone"] == "8 (8172) 00-00-70"
+    assert [p["telephone"] for p in data["provider"]["contactPoint"]] == [
+        "8 (8172) 00-00-70",
+        "8 (8172) 00-00-71",
+    ]
     assert {"Вологда", "Сокольский округ"} <= {a["name"] for a in data["areaServed"]}
     channel = data["availableChannel"]
     assert [p["telephone"] for p in channel["servicePhone"]] == [
@@ -319,6 +343,7 @@ def test_service_page_queries_are_constant(client, service, places, django_asser
         client.get("/services/mediatsiya/")
     for number in range(10):
         PhoneFactory(service=service, number=f"8 (8172) 10-00-{number:02d}")
+        OrganizationPhoneFactory(organization=service.organization)
         ScheduleFactory(service=service, weekday=number % 7)
         LocationFactory(service=service, district=places["tula"])
         ServiceAreaFactory(service=service, district=places["babaevo"])

@@ -33,10 +33,10 @@ from ..hsds import (
     weekday_code,
 )
 from ..models import (
+    AbstractPhone,
     District,
     Location,
     Organization,
-    Phone,
     Schedule,
     ScheduleException,
     Service,
@@ -168,19 +168,15 @@ class HSDSSerializer:
         ) | {"description": organization.description}
 
     def organization_full(self, organization: Organization, services: list[Service]) -> JSON:
-        """``compiled/organization.json``: with its phone and its public services."""
+        """``compiled/organization.json``: with its phones and its public services.
+
+        Reads ``organization.phones.all()``: prefetch them when serialising many.
+        """
         org_id = self.organization_id(organization)
-        phones = []
-        if organization.phone:
-            phones.append(
-                {
-                    "id": derived_id(org_id, "phone"),
-                    "organization_id": org_id,
-                    "number": organization.phone,
-                }
-            )
         return self.organization(organization) | {
-            "phones": phones,
+            "phones": [
+                self.phone(phone, organization_id=org_id) for phone in organization.phones.all()
+            ],
             "services": [self.service(service, with_organization=False) for service in services],
         }
 
@@ -221,7 +217,9 @@ class HSDSSerializer:
         """``compiled/service.json``: everything the public service page shows."""
         service_id = self.service_id(service)
         data = self.service(service)
-        data["phones"] = [self.phone(phone, service_id) for phone in service.phones.all()]
+        data["phones"] = [
+            self.phone(phone, service_id=service_id) for phone in service.phones.all()
+        ]
         data["schedules"] = self.schedules(service, service_id)
         data["service_areas"] = [
             self.service_area(area, service_id) for area in service.service_areas.all()
@@ -252,12 +250,14 @@ class HSDSSerializer:
                 )
         return data
 
-    def phone(self, phone: Phone, service_id: str) -> JSON:
+    def phone(self, phone: AbstractPhone, **owner: str) -> JSON:
+        """A service's or an organisation's phone: ``owner`` is ``service_id=…`` or
+        ``organization_id=…``. Our kind goes first in the description (read back on import)."""
         label = phone.get_kind_display()
         description = f"{label}. {phone.description}" if phone.description else str(label)
         return {
             "id": phone.hsds_id,
-            "service_id": service_id,
+            **owner,
             "number": phone.number,
             "type": PHONE_TYPE.get(phone.kind, "voice"),
             "description": description,

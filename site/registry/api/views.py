@@ -451,7 +451,9 @@ def organization_list(request: HttpRequest, params: Params) -> dict:
 
     def fetch(start: int, stop: int) -> list[Organization]:
         queryset = (
-            organizations.prefetch_related(organization_services(params)) if full else organizations
+            organizations.prefetch_related(organization_services(params), "phones")
+            if full
+            else organizations
         )
         page = list(queryset[start:stop])
         map_organization_ids(serializer, page, params)
@@ -474,7 +476,7 @@ def organization_detail(request: HttpRequest, params: Params, id: str) -> dict:
     own_pk = source_pk_of(Organization, pk, params) if pk else None
     organization = (
         public_organizations(params)
-        .prefetch_related(organization_services(params))
+        .prefetch_related(organization_services(params), "phones")
         .filter(pk=own_pk)
         .first()
         if own_pk

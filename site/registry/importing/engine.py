@@ -14,7 +14,7 @@ Two steps, both over the records a reader produced:
 
 Re-importing updates the service with the same ``external_id`` instead of
 creating a duplicate; its phones, hours, addresses and areas are replaced by
-the file's when the file gives them.
+the file's when the file gives them, and so are an organisation's phones.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ..models import (
     District,
     Location,
     Organization,
+    OrganizationPhone,
     Phone,
     Schedule,
     ScheduleException,
@@ -45,7 +46,7 @@ from ..models import (
     TargetGroup,
     default_locale_filter,
 )
-from .records import ERROR, WARNING, Parsed, Problem, ServiceRecord
+from .records import ERROR, WARNING, Parsed, PhoneRecord, Problem, ServiceRecord
 
 SERVICE_EXCLUDE = [
     "translation_key",
@@ -62,7 +63,7 @@ SERVICE_EXCLUDE = [
     "expire_at",
 ]
 logger = logging.getLogger(__name__)
-CHILD_EXCLUDE = ["service", "locale", "translation_key", "sort_order", "district"]
+CHILD_EXCLUDE = ["service", "organization", "locale", "translation_key", "sort_order", "district"]
 
 
 def normalize(name: str) -> str:
@@ -365,20 +366,7 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
             if all(a.district_id != district.pk for a in item.areas):
                 item.areas.append(ServiceArea(district=district, description=area.description))
     if record.phones is not None:
-        item.phones = []
-        for phone in record.phones:
-            instance = Phone(
-                locale=resolver.locale,
-                number=phone.number,
-                kind=phone.kind,
-                description=phone.description,
-            )
-            _validate(
-                instance,
-                CHILD_EXCLUDE,
-                lambda f, m, p=phone: problem(f"{p.field}.{f}" if f else p.field, m),
-            )
-            item.phones.append(instance)
+        item.phones = _plan_phones(Phone, record.phones, resolver.locale, problem)
     if record.schedules is not None:
         item.schedules = [
             Schedule(weekday=s.weekday, opens_at=s.opens_at, closes_at=s.closes_at)
@@ -449,8 +437,28 @@ def _plan_organization(
         ["locale", "translation_key"],
         lambda f, m: problem(f"organization.{f}" if f else "organization", m),
     )
+    if data.phones is not None:
+        # In memory until `apply` saves the organisation (ClusterableModel): replaced then.
+        organization.phones = _plan_phones(OrganizationPhone, data.phones, resolver.locale, problem)
     result.organizations[key] = organization
     return key
+
+
+def _plan_phones(model, records: list[PhoneRecord], locale: Locale, problem) -> list:
+    """Unsaved, validated phones (a service's or an organisation's) for the records."""
+    phones = []
+    for phone in records:
+        instance = model(
+            locale=locale, number=phone.number, kind=phone.kind, description=phone.description
+        )
+        instance.sort_order = len(phones)
+        _validate(
+            instance,
+            CHILD_EXCLUDE,
+            lambda f, m, p=phone: problem(f"{p.field}.{f}" if f else p.field, m),
+        )
+        phones.append(instance)
+    return phones
 
 
 def _is_text(name: str) -> bool:

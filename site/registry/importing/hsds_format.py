@@ -293,6 +293,14 @@ def _read_tables(tables: dict[str, list], parsed: Parsed, vocabulary: Vocabulary
         return grouped
 
     organizations = {str(row.get("id")): row for row in rows("organizations")}
+    if "phones" in tables:  # an organisation's own phones: linked to it, not to a service
+        own_phones = group("phones", "organization_id")
+        for organization_id, organization in organizations.items():
+            organization["phones"] = [
+                phone
+                for phone in own_phones.get(organization_id, [])
+                if not phone.get("service_id") and not phone.get("location_id")
+            ]
     locations = {str(row.get("id")): row for row in rows("locations")}
     terms = {str(row.get("id")): row for row in rows("taxonomy_terms")}
     taxonomies = {str(row.get("id")): row for row in rows("taxonomies")}
@@ -492,12 +500,15 @@ def _organization(data: dict, record: ServiceRecord, error) -> None:
             for field in ORGANIZATION_FIELDS:
                 if field in organization:
                     org.fields[field] = values.text(organization[field])
-            phones = organization.get("phones")
-            if isinstance(phones, list) and phones and isinstance(phones[0], dict):
-                org.fields["phone"] = values.text(phones[0].get("number"))
         except ValueError as problem:
             error("organization", problem)
             return
+        phones = _list(organization, "phones", lambda f, m: error(f"organization.{f}", m))
+        if phones is not None:
+            try:
+                org.phones = _phone_records(phones, "organization.phones", error)
+            except ValueError as problem:
+                error("organization.phones", problem)
         record.organization = org
     elif data.get("organization_id"):
         record.organization = OrganizationRecord(external_id=str(data["organization_id"]))
@@ -528,11 +539,15 @@ def _attributes(data: dict, record: ServiceRecord, vocabulary: Vocabulary, warni
 
 def _phones(data: dict, record: ServiceRecord, error, warning) -> None:
     phones = _list(data, "phones", error)
-    if phones is None:
-        return
-    record.phones = []
+    if phones is not None:
+        record.phones = _phone_records(phones, "phones", error)
+
+
+def _phone_records(phones: list[dict], prefix: str, error) -> list[PhoneRecord]:
+    """HSDS phones (a service's or an organisation's) → records; `prefix` locates them."""
+    records = []
     for n, phone in enumerate(phones):
-        field = f"phones[{n}]"
+        field = f"{prefix}[{n}]"
         number = (
             values.text(phone.get("number")) if not isinstance(phone.get("number"), dict) else ""
         )
@@ -547,7 +562,8 @@ def _phones(data: dict, record: ServiceRecord, error, warning) -> None:
                 kind = choice.value
                 description = description[len(label) :].lstrip(" .,;:—-")
                 break
-        record.phones.append(PhoneRecord(field, number, kind, description))
+        records.append(PhoneRecord(field, number, kind, description))
+    return records
 
 
 def _schedules(data: dict, record: ServiceRecord, error, warning) -> None:

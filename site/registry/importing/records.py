@@ -36,6 +36,7 @@ class OrganizationRecord:
     external_id: str = ""
     name: str = ""
     fields: dict[str, Any] = field(default_factory=dict)  # alternate_name, website...
+    phones: list[PhoneRecord] | None = None  # None: not given, the existing phones stay
 
     @property
     def key(self) -> tuple[str, str]:
