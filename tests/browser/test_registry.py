@@ -93,3 +93,44 @@ def test_unknown_district_page_without_axe_violations(phone, live_server, site_d
     assert response.status == 404
     expect(phone.locator("main .emergency")).to_contain_text("112")
     assert_no_axe_violations(phone)
+
+
+def test_search_filters_service_page_and_correction_work_without_javascript(
+    browser, live_server, site_data
+):
+    """Everything but geolocation and the map works with scripts off (a locked-down phone)."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 740}, locale="ru-RU"
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/services/")
+        # The script-only parts stay hidden: no dead geolocation button, no empty map.
+        expect(page.get_by_role("button", name="Показать ближайшие ко мне")).to_be_hidden()
+        expect(page.locator(".registry-map")).to_be_hidden()
+        page.fill("#registry-q", "медиатор")
+        # The filters (a native <details>) are open on the first visit.
+        page.select_option("#registry-district", label="Вологда")
+        page.get_by_role("button", name="Показать", exact=True).click()
+        page.wait_for_url(re.compile(r"district=vologda"))
+        expect(page.locator(".registry-count")).to_contain_text("Найден")
+        expect(page.locator(".registry-count")).to_contain_text("Сначала ближайшие к центру района")
+        mediation = page.locator(".service-card", has_text="Служба семейной медиации: Вологда")
+        mediation.locator(".service-card__title a").click()
+        expect(page.locator(".service__contacts .phones a").first).to_have_attribute(
+            "href", re.compile(r"^tel:")
+        )
+
+        page.get_by_text("Сообщить об ошибке в этой записи").click()
+        page.get_by_label("Что в записи неверно или устарело?").fill(
+            "Телефон в записи больше не отвечает, служба переехала."
+        )
+        page.get_by_role("button", name=re.compile("Отправить")).click()
+        expect(page.locator("h1")).to_contain_text("Спасибо")
+        # (No axe run here: axe is a script, and scripts are off in this context.)
+    finally:
+        context.close()
+
+    from safechildhood.registry.corrections import ServiceCorrection
+
+    assert ServiceCorrection.objects.filter(description__startswith="Телефон в записи").exists()
