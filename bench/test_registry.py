@@ -8,7 +8,6 @@ PostgreSQL); the others show where the time goes. Each benchmark records its p95
 and number of SQL queries in `extra_info`.
 """
 
-import gc
 import statistics
 from urllib.parse import urlencode
 
@@ -43,10 +42,6 @@ def registry_10k(django_db_setup, django_db_blocker):
             verbosity=0,
         )
         settle_database()
-        # As site/wsgi.py does in a gunicorn worker: keep the start-up heap out of the
-        # collector's full passes (otherwise a ~100 ms pause every few dozen requests).
-        gc.collect()
-        gc.freeze()
         district = (
             District.objects.filter(slug__startswith="gen-")
             .annotate(n=Count("locations"))
@@ -61,7 +56,6 @@ def registry_10k(django_db_setup, django_db_blocker):
             .first()["servicekind__code"]
         )
         yield {"district": district, "kind": kind}
-        gc.unfreeze()
         Command.clear()
 
 

@@ -6,7 +6,6 @@ benchmark records its p95 and number of SQL queries in `extra_info`; the figures
 to bench/RESULTS.md.
 """
 
-import gc
 import statistics
 from urllib.parse import urlencode
 
@@ -40,10 +39,7 @@ def big_site(django_db_setup, django_db_blocker):
         get_search_backend().add_bulk(NewsPage, NewsPage.objects.filter(pk__in=ids))
         call_command("generate_registry", services=SERVICES, districts=100, seed=1, verbosity=0)
         settle_database()
-        gc.collect()
-        gc.freeze()
         yield
-        gc.unfreeze()
         Command.clear()
         Page.objects.filter(pk__in=ids).delete()
 
