@@ -5,6 +5,7 @@ They are not part of `make test`: figures go to bench/RESULTS.md with the date.
 
 import gc
 import os
+import statistics
 
 import pytest
 
@@ -30,3 +31,33 @@ def settle_database() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+ROUNDS = 200
+
+
+def p95(data: list[float]) -> float:
+    return statistics.quantiles(data, n=20)[-1]
+
+
+def measure(benchmark, client, url: str, marker: bytes | None = None, **info) -> None:
+    """Time `url` (200 rounds after 5 warm-up), record its p95 and SQL queries in
+    ``extra_info`` (and `info`), print them; `marker` must be in the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm per-process caches (renditions, options, site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    if marker is not None:
+        assert marker in response.content
+    query_count = len(queries)  # read now: every request empties Django's query log
+    benchmark.extra_info.update(info, queries=query_count)
+    benchmark.pedantic(client.get, args=(url,), rounds=ROUNDS, iterations=1, warmup_rounds=5)
+    data = benchmark.stats.stats.data
+    benchmark.extra_info["p95_ms"] = round(p95(data) * 1000, 2)
+    print(
+        f"\n{url}: p95 {p95(data) * 1000:.1f} ms, median "
+        f"{statistics.median(data) * 1000:.1f} ms, {query_count} queries"
+    )

@@ -6,14 +6,12 @@ its number of SQL queries in `extra_info`; the figures go to bench/RESULTS.md.
 """
 
 import datetime as dt
-import statistics
 import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -23,6 +21,8 @@ from safechildhood.news.models import NewsPage, NewsPageTag
 from safechildhood.registry.models import District
 from tests.factories import build_site
 from tests.news.factories import CoverImageFactory, NewsIndexPageFactory
+
+from .conftest import measure
 
 NEWS_COUNT = 5_000
 TOPICS = ["медиация", "буллинг", "SOS-служба", "зелёная комната", "семейная диспетчерская"]
@@ -119,44 +119,23 @@ def news_site(db):
     return index, ids
 
 
-def p95(data: list[float]) -> float:
-    return statistics.quantiles(data, n=20)[-1]
-
-
-def record(benchmark, client, url: str) -> None:
-    client.get(url)  # make renditions, warm caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    query_count = len(queries)
-    benchmark.extra_info["queries"] = query_count
-    benchmark.extra_info["news"] = NEWS_COUNT
-    benchmark.pedantic(client.get, args=(url,), rounds=200, iterations=1, warmup_rounds=5)
-    data = benchmark.stats.stats.data
-    benchmark.extra_info["p95_ms"] = round(p95(data) * 1000, 2)
-    print(
-        f"\n{url}: p95 {p95(data) * 1000:.1f} ms, median "
-        f"{statistics.median(data) * 1000:.1f} ms, {query_count} queries"
-    )
-
-
 @pytest.mark.parametrize(
     "query",
     ["", "?page=250", "?tag=медиация", "?district=bench-3&year=2022&page=3"],
 )
 def test_news_index_with_5000_news(benchmark, client, news_site, query):
     index, _ids = news_site
-    record(benchmark, client, index.url + query)
+    measure(benchmark, client, index.url + query, news=NEWS_COUNT)
 
 
 def test_news_article_with_5000_news(benchmark, client, news_site):
     _index, ids = news_site
-    record(benchmark, client, NewsPage.objects.get(pk=ids[-1]).url)
+    measure(benchmark, client, NewsPage.objects.get(pk=ids[-1]).url, news=NEWS_COUNT)
 
 
 def test_rss_feed_with_5000_news(benchmark, client, news_site):
     index, _ids = news_site
-    record(benchmark, client, index.url + "rss/")
+    measure(benchmark, client, index.url + "rss/", news=NEWS_COUNT)
 
 
 def test_bulk_pages_are_a_valid_tree(news_site):

@@ -8,23 +8,21 @@ PostgreSQL); the others show where the time goes. Each benchmark records its p95
 and number of SQL queries in `extra_info`.
 """
 
-import statistics
 from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count
-from django.test.utils import CaptureQueriesContext
 
 from safechildhood.registry.models import District, Service
 from tests.factories import build_site
 
-from .conftest import settle_database
+from .conftest import measure, settle_database
+
+CARD = b"service-card"
 
 SERVICES = 10_000
 DISTRICTS = 100
-ROUNDS = 200
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +57,6 @@ def registry_10k(django_db_setup, django_db_blocker):
         Command.clear()
 
 
-def p95(data: list[float]) -> float:
-    return statistics.quantiles(data, n=20)[-1]
-
-
-def record(benchmark, client, url: str, marker: bytes = b"service-card") -> None:
-    client.get(url)  # warm per-process caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert marker in response.content
-    query_count = len(queries)  # read now: every request empties Django's query log
-    benchmark.extra_info["queries"] = query_count
-    benchmark.extra_info["services"] = SERVICES
-    benchmark.pedantic(client.get, args=(url,), rounds=ROUNDS, iterations=1, warmup_rounds=5)
-    data = benchmark.stats.stats.data
-    benchmark.extra_info["p95_ms"] = round(p95(data) * 1000, 2)
-    print(
-        f"\n{url}: p95 {p95(data) * 1000:.1f} ms, median "
-        f"{statistics.median(data) * 1000:.1f} ms, {query_count} queries"
-    )
-
-
 def near(district: District) -> str:
     return f"{district.latitude + 0.05:.4f},{district.longitude - 0.05:.4f}"
 
@@ -92,7 +68,7 @@ def test_word_district_kind_near(benchmark, client, registry_10k, word):
     district = registry_10k["district"]
     params = {"q": word, "district": district.slug, "kind": registry_10k["kind"]}
     params["near"] = near(district)
-    record(benchmark, client, "/services/?" + urlencode(params))
+    measure(benchmark, client, "/services/?" + urlencode(params), CARD, services=SERVICES)
 
 
 @pytest.mark.django_db
@@ -109,10 +85,10 @@ def test_word_district_kind_near(benchmark, client, registry_10k, word):
 )
 def test_other_list_pages(benchmark, client, registry_10k, params):
     """Without a district: how the page behaves over the whole registry."""
-    record(benchmark, client, "/services/?" + urlencode(params))
+    measure(benchmark, client, "/services/?" + urlencode(params), CARD, services=SERVICES)
 
 
 @pytest.mark.django_db
 def test_service_page(benchmark, client, registry_10k):
     service = Service.objects.filter(external_id__startswith="gen:").order_by("pk")[500]
-    record(benchmark, client, f"/services/{service.slug}/", marker=b"service__contacts")
+    measure(benchmark, client, f"/services/{service.slug}/", b"service__contacts")
