@@ -288,6 +288,18 @@ def test_searches_are_counted_without_anything_about_the_visitor(client, site):
     assert fields == {"id", "query", "date", "hits"}
 
 
+def test_a_failed_statistics_write_never_costs_the_visitor_their_results(client, site, monkeypatch):
+    from django.db import IntegrityError
+    from wagtail.contrib.search_promotions.models import Query
+
+    def collide(query_string):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Query, "get", staticmethod(collide))
+    soup = get(client, q="медиация")
+    assert titles(soup)[0] == "Служба семейной медиации (демо)"
+
+
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", password="x")
