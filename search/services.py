@@ -20,8 +20,9 @@ district's centre; otherwise best match first when there are words; otherwise by
 name. Distances are measured to public-safe points only (a confidential location
 counts as its district's centre), see ``ServiceQuerySet.with_distance``.
 
-Queries for one page of results: one COUNT, one page, two prefetches (places
-with their districts, phones), whatever the number of services.
+Queries for one page of results, whatever the number of services: one COUNT and
+one page (nearest first: one query for both, then the page by primary key), and
+four prefetches (places with their districts, phones, today's hours).
 """
 
 from __future__ import annotations
@@ -189,10 +190,10 @@ def names_a_kind(query: str) -> Case | None:
 class ServiceSearch:
     """A request turned into querysets: ``matches`` to count (filters and words only,
     cheap to compile and run) and ``ordered`` to page through (the same rows with the
-    distance or relevance ordering)."""
+    relevance or name ordering, or a :class:`NearestFirst` of them)."""
 
     matches: ServiceQuerySet
-    ordered: ServiceQuerySet
+    ordered: ServiceQuerySet | NearestFirst
     ordering: str
 
 
@@ -241,9 +242,9 @@ class NearestFirst:
     (a CTE of the matches, their points, ``MIN`` per service), then the page's
     services are loaded by primary key: a correlated distance per service cost
     PostgreSQL 0.6 s for 10,000 services, this 20 ms. It stands in for the ordered
-    queryset: slicing, iteration and ``count()`` (of the matches) are what paging
-    needs; ``prepared(fn)`` applies ``fn`` (e.g. :func:`card_queryset`) to the
-    queryset that loads each page.
+    queryset: slicing, iteration, ``count()`` (of the matches) and :meth:`page` (a
+    page with its count in one query); ``prepared(fn)`` applies ``fn`` (e.g.
+    :func:`card_queryset`) to the queryset that loads each page.
     """
 
     def __init__(self, services: ServiceQuerySet, latitude: float, longitude: float, prepare=None):

@@ -82,7 +82,7 @@ def search_site(request: SearchRequest) -> SiteSearchResults:
     language = _language(request.language)
     messages = list(request.messages)
     if not request.query:
-        return _results(request, [], 0, dict.fromkeys(TYPES, 0), messages)
+        return _results(request, types, [], 0, dict.fromkeys(TYPES, 0), messages)
 
     answer, page = _run(request, request.query, types, language, request.page, messages)
     corrected = ""
@@ -98,7 +98,7 @@ def search_site(request: SearchRequest) -> SiteSearchResults:
     # The count of the type filter: what the window can actually show.
     total = sum(answer.counts.get(t, 0) for t in types)
     results = _results(
-        dataclasses.replace(request, page=page), hits, total, answer.counts, messages
+        dataclasses.replace(request, page=page), types, hits, total, answer.counts, messages
     )
     results.corrected_query = corrected
     return results
@@ -146,6 +146,7 @@ def _run(
 
 def _results(
     request: SearchRequest,
+    types: Sequence[str],
     hits: list[SearchHit],
     total: int,
     counts: dict[str, int],
@@ -153,7 +154,7 @@ def _results(
 ) -> SiteSearchResults:
     per_page = request.per_page
     window_total = total
-    if len(_types(request)) > 1:
+    if len(types) > 1:
         window_total = min(total, MAX_MIXED_RESULTS)
     page_obj = window_page(hits, window_total, request.page, per_page)
     return SiteSearchResults(

@@ -28,6 +28,20 @@ def _database_engine() -> Any:
     return DatabaseEngine()
 
 
+def _execute(search: Any, language: str) -> Any:
+    """Run `search` on the language's index (raises ``connection.ELASTIC_ERRORS``)."""
+    return search.index(connection.index_alias(language)).using(connection.get_client()).execute()
+
+
+def _fell_back(what: str, exc: Exception) -> None:
+    logger.warning(
+        "Elasticsearch did not answer the %s (%s: %s); the database did",
+        what,
+        type(exc).__name__,
+        exc,
+    )
+
+
 def _highlights(hit: Any) -> dict[str, str]:
     found = getattr(hit.meta, "highlight", None)
     if not found:
@@ -72,14 +86,9 @@ class ElasticEngine:
             return EngineAnswer(matches=[], counts=dict.fromkeys(TYPES, 0))
         search = queries.site_search(query, types=types, kinds=kinds, offset=offset, limit=limit)
         try:
-            index = connection.index_alias(language)
-            response = search.index(index).using(connection.get_client()).execute()
+            response = _execute(search, language)
         except connection.ELASTIC_ERRORS as exc:
-            logger.warning(
-                "Elasticsearch did not answer the site search (%s: %s); the database did",
-                type(exc).__name__,
-                exc,
-            )
+            _fell_back("site search", exc)
             return _database_engine().search(
                 query,
                 language=language,
@@ -96,13 +105,8 @@ class ElasticEngine:
             return []
         search = queries.service_search(query, limit=limit)
         try:
-            index = connection.index_alias(language)
-            response = search.index(index).using(connection.get_client()).execute()
+            response = _execute(search, language)
         except connection.ELASTIC_ERRORS as exc:
-            logger.warning(
-                "Elasticsearch did not answer the registry search (%s: %s); the database did",
-                type(exc).__name__,
-                exc,
-            )
+            _fell_back("registry search", exc)
             return _database_engine().service_ids(query, language=language, limit=limit)
         return [int(hit.pk) for hit in response]

@@ -268,7 +268,8 @@ class Fallback:
 
 
 def fallback(listing: Listing) -> Fallback:
-    """Two short lists for an empty result: two queries and two prefetches."""
+    """Two short lists for an empty result: two nearest-first lookups, each with the
+    page loaded by primary key, and one set of card prefetches."""
     request = listing.request
     origin = origin_of(request)
     nearby: list[Service] = []

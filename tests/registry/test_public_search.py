@@ -282,7 +282,7 @@ def test_location_only_service_area_service_has_distance(data):
 
 
 def test_fast_distance_agrees_with_the_model_queryset(data):
-    """`search.services.distance_sql` (prebuilt SQL) gives `with_distance`'s values:
+    """`search.services.nearest_first` (set-wise SQL) gives `with_distance`'s values:
     places, a confidential place (its district's centre), service areas, no place."""
     from search.services import nearest_first
 
