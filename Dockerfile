@@ -41,5 +41,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os,urllib.request,sys; sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4).status == 200 else 1)"
 
-# Migrations run on start; gunicorn writes no access log (no visitor IP is ever logged).
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn safechildhood.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile /dev/null --error-logfile - --forwarded-allow-ips='*'"]
+# Migrations run on start (docker-compose.yml runs them once in their own service instead).
+# gunicorn.conf.py: workers, threads, timeouts, size limits; no access log and a logger that
+# never writes a visitor's address.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn --config gunicorn.conf.py"]

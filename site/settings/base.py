@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications ----------------------------------------------------------
 
 INSTALLED_APPS = [
+    "safechildhood.core",
     "safechildhood.home",
     "safechildhood.news",
     "safechildhood.registry",
@@ -323,12 +324,19 @@ QUICK_EXIT_DEFAULT_URL = env.str("QUICK_EXIT_URL", default="https://yandex.ru/po
 
 # --- Logging ---------------------------------------------------------------------
 # Privacy: no log line carries a visitor's IP address. Django's request loggers
-# are kept to errors and gunicorn's access log is off (see Dockerfile).
+# are kept to errors, every line is scrubbed of addresses, and gunicorn has no access
+# log and scrubs its error log (gunicorn.conf.py).
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            # Hides anything shaped like an IP address (site/core/log_privacy.py).
+            "()": "safechildhood.core.log_privacy.AddressScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "filters": {
         # At DEBUG, a missing template variable logs the whole template context, which on
         # the report pages is what a reporter typed: never let that reach a log.
