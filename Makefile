@@ -62,10 +62,12 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 # Mirrors the Docker build (docker cannot run here): production settings,
-# collectstatic and Django's deployment checks must pass with no warnings.
+# collectstatic and Django's deployment checks must pass with no warnings. The values
+# below are the ones production must set (a mail server, the public address).
 prod-check: messages
 	DEBUG=0 SECRET_KEY=prod-check-$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	REPORTS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 WAGTAILADMIN_BASE_URL=https://example.org \
 	ALLOWED_HOSTS=example.org DJANGO_SETTINGS_MODULE=safechildhood.settings.base \
 	STATIC_ROOT=$(CURDIR)/var/static-prod-check \
 	sh -c '$(MANAGE) collectstatic --noinput --verbosity 0 && $(MANAGE) check --deploy --fail-level WARNING'
