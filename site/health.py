@@ -1,7 +1,8 @@
 """`/healthz`: is this process able to serve? Answered before host checks and redirects.
 
-It sits first in MIDDLEWARE so that a container health check on localhost works
-whatever ALLOWED_HOSTS and SECURE_SSL_REDIRECT say, and it touches no session.
+It sits in MIDDLEWARE before the host checks (after the security and permissions
+headers; exempt from the SSL redirect) so that a container health check on localhost
+works whatever ALLOWED_HOSTS and SECURE_SSL_REDIRECT say, and it touches no session.
 """
 
 from collections.abc import Callable

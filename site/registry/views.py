@@ -16,6 +16,7 @@ from django.utils.translation import get_language, get_supported_language_varian
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django_permissions_policy.decorators import permissions_policy_override
 
 from search.services import card_queryset, in_language, prefetch_cards, search_services
 
@@ -65,6 +66,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "distance_note": _("от вас") if listing.request.near else _("от центра района"),
         "is_filtered": bool(listing.request.query or listing.has_filters),
     }
+    return _render_list(request, context)
+
+
+# The list's «Показать ближайшие ко мне» asks the browser for the position: the only page
+# allowed geolocation (for itself, no embedded frame; settings.PERMISSIONS_POLICY otherwise).
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "geolocation": ["self"]})
+def _render_list(request: HttpRequest, context: dict) -> HttpResponse:
     return TemplateResponse(request, "registry/service_list.html", context)
 
 
