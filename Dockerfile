@@ -1,8 +1,10 @@
 # Production image for «Безопасное детство».
 # Build:  docker build -t safechildhood .
-# Run:    docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=deti.example.org \
+# Run:    docker run -p 127.0.0.1:8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=deti.example.org \
 #           -e REPORTS_ENCRYPTION_KEYS=... -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... \
+#           -e EMAIL_URL=smtp+tls://... -e WAGTAILADMIN_BASE_URL=https://deti.example.org \
 #           safechildhood
+# The whole stack (web, worker, PostgreSQL, Redis, Elasticsearch): docker-compose.yml.
 # `make prod-check` runs the same collectstatic and deployment checks without Docker.
 
 FROM python:3.11-slim-bookworm AS base

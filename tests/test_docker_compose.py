@@ -123,6 +123,12 @@ def test_what_production_requires_is_required(services, name):
     assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
 
 
+def test_the_secrets_file_stays_out_of_the_image_and_the_repository():
+    """compose reads secrets from .env beside it, in the build context of `build: .`."""
+    assert ".env" in (ROOT / ".dockerignore").read_text().splitlines()
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
 def test_documented_in_the_readme(services):
     readme = (ROOT / "README.md").read_text()
     table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
