@@ -10,6 +10,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,51 @@ def test_the_environment_compose_gives_passes_the_deployment_checks(services, na
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+class _Health(BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self):  # noqa: N802 (stdlib name)
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve_on_a_port_of_this_worktree(handler) -> ThreadingHTTPServer:
+    for port in range(8305, 8310):
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    pytest.skip("no free port in 8305-8309")
+
+
+@pytest.mark.parametrize(("status", "returncode"), [(200, 0), (503, 1)])
+def test_web_health_check_command_asks_healthz(services, status, returncode):
+    """The command itself, run against a stand-in on a loopback port of this worktree."""
+    handler = type("Health", (_Health,), {"status": status})
+    server = _serve_on_a_port_of_this_worktree(handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        command = services["web"]["healthcheck"]["test"]
+        assert command[0] == "CMD"
+        env = {**os.environ, "PORT": str(server.server_address[1])}
+        result = subprocess.run(command[1:], env=env, capture_output=True, timeout=30)
+        assert result.returncode == returncode, result.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_worker_health_check_command_needs_the_database(services, tmp_path):
+    command = services["worker"]["healthcheck"]["test"]
+    assert command[:3] == ["CMD", "python", "manage.py"]
+    argv = [sys.executable, str(ROOT / "manage.py"), *command[3:]]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safechildhood.settings.test"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode == 0
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/nothing"  # nothing listens there
+    assert subprocess.run(argv, env=env, capture_output=True, timeout=60).returncode != 0

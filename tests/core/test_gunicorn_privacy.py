@@ -133,11 +133,9 @@ def served(tmp_path_factory) -> dict:
     """Start gunicorn as the image does, send every request, stop it, return what it wrote."""
     tmp = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "XDG_RUNTIME_DIR"}
-    }
+    gunicorn_variables = {"PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "FORWARDED_ALLOW_IPS"}
+    unset = {*gunicorn_variables, "LOG_LEVEL", "XDG_RUNTIME_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DJANGO_SETTINGS_MODULE="safechildhood.settings.test",
         HOME=str(tmp),  # gunicorn's control socket, if any, stays in this test's directory
