@@ -11,7 +11,7 @@ Read from the environment:
   LOG_LEVEL            as for Django (default info)
 
 Nothing here writes a visitor's address: there is no access log, and the logger class hides
-every address in the error log (``site/core/log_privacy.py``).
+every address in the error log (``site/core/gunicorn_logging.py``).
 """
 
 import os
@@ -66,7 +66,7 @@ accesslog = None
 disable_redirect_access_to_syslog = True
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-logger_class = "safechildhood.core.log_privacy.PrivateGunicornLogger"
+logger_class = "safechildhood.core.gunicorn_logging.PrivateGunicornLogger"
 
 # No runtime control socket (gunicornc): nothing to manage that a restart does not do.
 control_socket_disable = True

@@ -4,8 +4,8 @@ Gunicorn names the peer in a warning for every malformed request (``Invalid requ
 ip=…``) and starts its access line with it; an exception message can quote a header that
 holds one. :func:`scrub` replaces anything shaped like an IPv4 or IPv6 address, and the
 ``ip=`` form, with ``<hidden>``. It is applied to every record of gunicorn's error log by
-:class:`PrivateGunicornLogger` (which also never writes an access line) and to Django's log
-lines by :class:`AddressScrubbingFormatter`.
+:class:`~safechildhood.core.gunicorn_logging.PrivateGunicornLogger` (which also never writes
+an access line) and to Django's log lines by :class:`AddressScrubbingFormatter`.
 
 Server addresses (a database at ``10.0.0.5``) are hidden too: the scrubber cannot tell them
 from a visitor's, and the operator knows them from the configuration.
@@ -16,9 +16,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from typing import Any
-
-from gunicorn.glogging import Logger
 
 HIDDEN = "<hidden>"
 
@@ -77,25 +74,3 @@ class AddressScrubbingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return scrub(super().format(record))
-
-
-class PrivateGunicornLogger(Logger):
-    """Gunicorn's logger without the access log and with every error-log record scrubbed.
-
-    ``gunicorn.conf.py`` names it as ``logger_class``. ``access_log``/``accesslog`` settings
-    are ignored: an access line is the request and, in gunicorn's format, the address.
-    """
-
-    _filter = ScrubAddressesFilter()
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            if self._filter not in log.filters:
-                log.addFilter(self._filter)
-
-    def _compute_access_log_enabled(self) -> bool:
-        return False
-
-    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
-        """Never write an access line."""

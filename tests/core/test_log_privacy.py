@@ -7,12 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
-from safechildhood.core.log_privacy import (
-    AddressScrubbingFormatter,
-    PrivateGunicornLogger,
-    ScrubAddressesFilter,
-    scrub,
-)
+from safechildhood.core.gunicorn_logging import PrivateGunicornLogger
+from safechildhood.core.log_privacy import AddressScrubbingFormatter, ScrubAddressesFilter, scrub
 
 
 @pytest.mark.parametrize(
