@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications ----------------------------------------------------------
 
 INSTALLED_APPS = [
+    "safechildhood.core",
     "safechildhood.home",
     "safechildhood.news",
     "safechildhood.registry",
@@ -124,14 +125,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------
 # REDIS_URL, e.g. redis://127.0.0.1:6379/0. Without it: a per-process memory cache.
+# While Redis is unreachable each process serves from its own memory cache and
+# retries Redis every REDIS_RETRY_AFTER seconds (safechildhood/core/cache.py).
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "safechildhood.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="safechildhood"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=10),
+            },
         }
     }
 else:
