@@ -157,6 +157,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # with `python manage.py db_worker`.
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz reports the queue as "stale" (still 200) when a due task has waited this long.
+HEALTH_TASKS_STALE_AFTER = env.int("HEALTH_TASKS_STALE_AFTER", default=300)
 
 # --- Passwords ---------------------------------------------------------------
 

@@ -11,8 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from safechildhood.core import cache as core_cache
 from safechildhood.core.cache import ResilientRedisCache
-
-from .conftest import closed_port
+from tests.outages import closed_port
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL_FOR_TESTS unset")

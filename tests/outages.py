@@ -1,4 +1,7 @@
-"""Dependencies that are down, as production would meet them."""
+"""Dependencies that are down, as production would meet them (fixtures for every test).
+
+Loaded as a plugin by ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
