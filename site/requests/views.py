@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safechildhood.core.outage import resubmit_on_outage
+
 from . import protection, receipts, services
 from .crypto import InvalidToken, open_box, seal_box
 from .forms import (
@@ -43,7 +45,11 @@ MAX_BODY_BYTES = 256 * 1024  # far above the largest honest form (5000 Cyrillic 
 
 
 def report_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Headers every page of the report flow needs, whatever the outcome."""
+    """Headers every page of the report flow needs, whatever the outcome.
+
+    If the database is down, what was posted comes back in the outage page's «send
+    again» form (:func:`~safechildhood.core.outage.resubmit_on_outage`).
+    """
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -57,7 +63,7 @@ def report_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response._csp_update = CSP_UPDATE
         return response
 
-    return wrapped
+    return resubmit_on_outage(wrapped)
 
 
 def _problem(request: HttpRequest, status: int, title: str, message: str, **extra) -> HttpResponse:
