@@ -42,4 +42,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os,urllib.request,sys; sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4).status == 200 else 1)"
 
 # Migrations run on start; gunicorn writes no access log (no visitor IP is ever logged).
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn safechildhood.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile /dev/null --error-logfile - --forwarded-allow-ips='*'"]
+# --preload: the application is loaded once, before gunicorn listens, so the first
+# requests do not wait for workers still importing it (bench/RESULTS.md, 2026-12-02).
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn safechildhood.wsgi:application --preload --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile /dev/null --error-logfile - --forwarded-allow-ips='*'"]
