@@ -410,15 +410,20 @@ def send(request: HttpRequest) -> HttpResponse:
     if services.find_submitted(state["k"]) is not None:
         return render(request, "requests/already_sent.html")
 
-    limits = ["report"]
-    if state["v"] == Verification.NONE:
-        limits += ["report_unverified", "report_unverified_global"]
+    unverified = state["v"] == Verification.NONE
+    limits = (
+        ["report", "report_unverified", "report_unverified_network"] if unverified else ["report"]
+    )
     if any(protection.is_limited(request, name) for name in limits):
         return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
     for name in limits:
         protection.hit(request, name)
+    # Above the usual site-wide volume nobody is refused: the report is flagged for staff.
+    over_volume = unverified and not protection.hit(request, "report_unverified_global")
 
-    report, code = services.create_report(answers, token=state["k"], verified_by=state["v"])
+    report, code = services.create_report(
+        answers, token=state["k"], verified_by=state["v"], over_volume=over_volume
+    )
     return render(
         request,
         "requests/confirmation.html",
