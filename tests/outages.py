@@ -68,3 +68,14 @@ def redis_down(settings, dead_redis_caches):
 
     for cache in caches.all(initialized_only=True):
         cache.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_outage_left_over():
+    """The outage breaker and the Redis breakers are per process: no test may leave one open."""
+    from safechildhood.core import cache as core_cache
+    from safechildhood.core import outage
+
+    yield
+    outage.breaker.down_until, outage.breaker.in_outage = 0.0, False
+    core_cache._circuits.clear()
