@@ -26,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -93,6 +94,15 @@ _circuits: dict[str, Circuit] = {}
 _circuits_lock = threading.Lock()
 
 
+def display_location(server: str) -> str:
+    """The server for a log line: never its password (``redis://:secret@host`` is common)."""
+    parts = urlsplit(server)
+    if not parts.hostname:
+        return parts.scheme + "://…"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"
+
+
 def circuit_for(location: str, retry_after: float) -> Circuit:
     with _circuits_lock:
         return _circuits.setdefault(location, Circuit(retry_after=retry_after))
@@ -112,8 +122,8 @@ class ResilientRedisCache(RedisCache):
         fallback_entries = int(options.pop("FALLBACK_MAX_ENTRIES", 1000))
         self.dirty_limit = int(options.pop("DIRTY_LIMIT", 10_000))
         super().__init__(server, {**params, "OPTIONS": options})
-        self.location = server
-        self.circuit = circuit_for(server, retry_after)
+        self.location = display_location(server)
+        self.circuit = circuit_for(server, retry_after)  # keyed by the full URL
         self.fallback = LocMemCache(
             f"safechildhood.core.cache.fallback:{server}",
             {
@@ -161,9 +171,12 @@ class ResilientRedisCache(RedisCache):
         else:
             self._cache.get_client().ping()
         with circuit.lock:
+            circuit.dirty.difference_update(dirty)
+            if overflow:
+                circuit.dirty_overflow = False
+            if circuit.dirty or circuit.dirty_overflow:
+                return  # another thread's call failed meanwhile: the next call recovers again
             circuit.in_outage = False
-            circuit.dirty.clear()
-            circuit.dirty_overflow = False
         self.fallback.clear()
         logger.warning("Cache server %s answers again: back to the shared cache", self.location)
 

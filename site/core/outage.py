@@ -112,7 +112,7 @@ def tel_href(number: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", number)
 
 
-def page_context(request: HttpRequest, language: str) -> dict[str, Any]:
+def page_context(language: str) -> dict[str, Any]:
     """What every page without the database shows: numbers, quick exit, safety advice."""
     home = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
     emergency, helpline = settings.FALLBACK_EMERGENCY_NUMBER, settings.FALLBACK_HELPLINE_NUMBER
@@ -156,7 +156,7 @@ def render_page(
     """Render `template` from files and settings only: no context processor, no database."""
     language = _language(request)
     with translation.override(language):
-        context = {**page_context(request, language), **(extra or {})}
+        context = {**page_context(language), **(extra or {})}
         try:
             content = render_to_string(template, context)
         except Exception:  # the page of last resort must not fail: plain HTML, same help

@@ -157,6 +157,16 @@ def test_clear_during_an_outage_clears_redis_when_it_returns(clock, monkeypatch)
     assert cache.get("page") is None
 
 
+def test_the_log_never_shows_the_redis_password(clock, caplog):
+    cache = ResilientRedisCache(
+        f"redis://:s3cret-pass@127.0.0.1:{closed_port()}/1", {"OPTIONS": {"RETRY_AFTER": 10}}
+    )
+    with caplog.at_level(logging.WARNING, logger="safechildhood.core.cache"):
+        cache.get("a")
+    assert f"redis://127.0.0.1:{closed_port()}/1" in caplog.text
+    assert "s3cret-pass" not in caplog.text
+
+
 def test_health_probe_reports_a_dead_redis_without_waiting(clock, attempts):
     cache = dead_cache()
     assert cache.is_available() is False
