@@ -13,6 +13,9 @@ from search import views as search_views
 from . import views
 from .sitemaps import LocalizedSitemap
 
+# Rendered without the database; a database failure becomes the 503 outage page.
+handler500 = "safechildhood.core.views.server_error"
+
 urlpatterns = [
     # In front of wagtail-localize's own view at this address (see views.py).
     path(

@@ -3,6 +3,8 @@ from wagtail.models import Locale
 
 from tests.factories import StandardPageFactory, build_site
 
+pytest_plugins = ["tests.outages"]  # redis_down and other dead dependencies
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

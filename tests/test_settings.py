@@ -142,4 +142,4 @@ def test_redis_cache_configured_from_redis_url_round_trips():
             "REDIS_URL": os.environ["REDIS_URL_FOR_TESTS"],
         },
     )
-    assert result.stdout.strip() == "RedisCache ок", result.stderr
+    assert result.stdout.strip() == "ResilientRedisCache ок", result.stderr

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared machinery every app may use (logging privacy, production checks).
+    """Shared machinery every app may use (resilient cache, outage pages, logging privacy,
+    production checks).
 
     It imports no other app of the project, so any app can depend on it.
     """

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_permissions_policy.decorators import permissions_policy_override
 
+from safechildhood.core.outage import resubmit_on_outage
 from search.services import card_queryset, in_language, prefetch_cards, search_services
 
 from . import corrections
@@ -140,6 +141,7 @@ def _correction_page(
     return TemplateResponse(request, "registry/correction_form.html", context, status=status)
 
 
+@resubmit_on_outage  # database down: the note comes back in a «send again» form
 @csrf_exempt  # cookie-less: a signed per-form token instead (see corrections.py)
 @require_http_methods(["GET", "POST"])
 def correction(request: HttpRequest, slug: str) -> HttpResponse:

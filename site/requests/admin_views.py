@@ -107,6 +107,7 @@ class ReportFilterSet(WagtailFilterSet):
             ("reply", _("Новый ответ заявителя")),
             ("notification", _("Уведомление не доставлено")),
             ("purge", _("Содержание будет удалено в течение недели")),
+            ("over_volume", _("Без проверки, сверх обычного объёма")),
         ],
         method="filter_attention",
         empty_label=_("Все"),
@@ -148,6 +149,8 @@ class ReportFilterSet(WagtailFilterSet):
                     ReportNotification.State.FAILED,
                 ]
             ).distinct()
+        if value == "over_volume":
+            return queryset.filter(over_volume=True)
         if value == "purge":
             return queryset.filter(
                 pk__in=Report.objects.purge_due(now, within_days=WARNING_DAYS).values("pk")
@@ -233,6 +236,8 @@ def report_flags(report: Report) -> str:
         flags.append(str(_("просрочено")))
     if report.unread_reporter_message:
         flags.append(str(_("новый ответ заявителя")))
+    if report.over_volume:
+        flags.append(str(_("без проверки, сверх обычного объёма")))
     if report.purged_at:
         flags.append(str(_("содержание удалено")))
     elif report.purge_after and report.purge_after - timezone.now() <= timezone.timedelta(

@@ -183,6 +183,15 @@ class Report(models.Model):
         choices=Verification.choices,
         default=Verification.NONE,
     )
+    over_volume = models.BooleanField(
+        _("Без проверки, сверх обычного объёма"),
+        default=False,
+        help_text=_(
+            "Отправлено без проверки в браузере, когда таких обращений за час было больше "
+            "обычного: возможно, спам. Такие обращения не отклоняются, чтобы не потерять "
+            "настоящие."
+        ),
+    )
 
     # What the person wrote: encrypted.
     description = EncryptedTextField(_("Описание"))

@@ -1,9 +1,10 @@
 """Abuse protection that does not cost reporters their anonymity.
 
 * **Client key**: rate limits need to tell clients apart, but no address may be
-  stored or logged. The address is turned into an HMAC under a key derived from
-  ``SECRET_KEY`` at once and only that (truncated) digest names a cache counter,
-  which expires with its window. Nothing is written to the database or a log.
+  stored or logged. The address (and its network, /24 or /48) is turned into an
+  HMAC under a key derived from ``SECRET_KEY`` at once and only that (truncated)
+  digest names a cache counter, which expires with its window. Nothing is written
+  to the database or a log.
 * **Form token** (the CSRF equivalent, no cookie): a token signed with
   ``django.core.signing`` naming the form and the time it was issued. A POST needs
   a valid, unexpired token for *that* form, and a browser must not say it comes
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from dataclasses import dataclass
@@ -45,11 +47,16 @@ class Limit:
     window: int
 
 
-# Per client unless named *_global. Reports without proof of work (JavaScript off)
-# get tighter limits, and a global ceiling, since a bot can always take that path.
+# Per client (address) unless named *_network (the address's /24 or /48) or *_global
+# (the whole site). Reports without proof of work (JavaScript off) get tighter limits,
+# since a bot can always take that path: per address and per network they are refused
+# (429, the report kept on the page to send later). "report_unverified_global" is no
+# refusal but the usual hourly volume: reports above it are stored and flagged for staff
+# (Report.over_volume), so that many networks together cannot shut out honest people.
 LIMITS: dict[str, Limit] = {
     "report": Limit(5, 10 * 60),
     "report_unverified": Limit(2, 60 * 60),
+    "report_unverified_network": Limit(6, 60 * 60),
     "report_unverified_global": Limit(30, 60 * 60),
     "preview": Limit(30, 10 * 60),
     "status_failure": Limit(10, 60 * 60),
@@ -74,10 +81,35 @@ def _client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _keyed(purpose: str, value: str) -> str:
+    seed = f"safechildhood.requests.{purpose}:{settings.SECRET_KEY}"
+    key = hashlib.sha256(seed.encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_key(request: HttpRequest) -> str:
     """A keyed, truncated hash of the client's address (for cache keys only)."""
-    key = hashlib.sha256(f"safechildhood.requests.client:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, _client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
+    return _keyed("client", _client_address(request))
+
+
+NETWORK_PREFIX = {4: 24, 6: 48}  # what one household, office or small provider holds
+
+
+def network_key(request: HttpRequest) -> str:
+    """A keyed hash of the client's network: its /24 (IPv4) or /48 (IPv6) prefix.
+
+    One person with many addresses usually has them in one network; the limits per
+    network hold them back without touching anyone elsewhere.
+    """
+    raw = _client_address(request)
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return _keyed("network", raw)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    network = ipaddress.ip_network(f"{address}/{NETWORK_PREFIX[address.version]}", strict=False)
+    return _keyed("network", str(network))
 
 
 # --- Rate limits --------------------------------------------------------------------------
@@ -87,18 +119,24 @@ def _counter_key(name: str, subject: str) -> str:
     return f"requests:rl:{name}:{subject}"
 
 
+def _subject(request: HttpRequest, name: str) -> str:
+    if name.endswith("_global"):
+        return "all"
+    if name.endswith("_network"):
+        return network_key(request)
+    return client_key(request)
+
+
 def is_limited(request: HttpRequest, name: str) -> bool:
     """Whether the limit `name` is already used up (without counting a new event)."""
     limit = LIMITS[name]
-    subject = "all" if name.endswith("_global") else client_key(request)
-    return (cache.get(_counter_key(name, subject)) or 0) >= limit.count
+    return (cache.get(_counter_key(name, _subject(request, name))) or 0) >= limit.count
 
 
 def hit(request: HttpRequest, name: str) -> bool:
     """Count one event; True if it is still within the limit."""
     limit = LIMITS[name]
-    subject = "all" if name.endswith("_global") else client_key(request)
-    key = _counter_key(name, subject)
+    key = _counter_key(name, _subject(request, name))
     if cache.add(key, 1, timeout=limit.window):
         return limit.count >= 1
     try:

@@ -7,6 +7,7 @@ audit log itself. Entries carry metadata only, never what anyone wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -40,11 +41,15 @@ def find_submitted(token: str) -> Report | None:
     return Report.objects.filter(submission_key=submission_key(token)).only("pk").first()
 
 
-def create_report(answers: dict[str, str], *, token: str, verified_by: str) -> tuple[Report, str]:
+def create_report(
+    answers: dict[str, str], *, token: str, verified_by: str, over_volume: bool = False
+) -> tuple[Report, str]:
     """Store a validated report in one transaction; returns it and its receipt code.
 
     The notification is a row written in the same transaction (so it cannot be lost)
     and its task is queued only after the commit: the report never waits for e-mail.
+    A report flagged ``over_volume`` is e-mailed only if no other flagged report of
+    its district was in the last hour (see :func:`_notify_now`).
     """
     from .tasks import queue_notification
 
@@ -65,15 +70,34 @@ def create_report(answers: dict[str, str], *, token: str, verified_by: str) -> t
         contact_phone=answers.get("contact_phone", "") if contact else "",
         contact_email=answers.get("contact_email", "") if contact else "",
         verified_by=verified_by,
+        over_volume=over_volume,
         submission_key=submission_key(token),
     )
     report.set_receipt(code)
     with transaction.atomic():
+        notify = _notify_now(report)
         report.save()
-        notification = ReportNotification.objects.create(report=report)
-        log(instance=report, action="requests.create", user=None, data={"urgent": report.urgent})
-        transaction.on_commit(lambda: queue_notification(notification.pk))
+        if notify:
+            notification = ReportNotification.objects.create(report=report)
+            transaction.on_commit(lambda: queue_notification(notification.pk))
+        data = {"urgent": report.urgent, "over_volume": report.over_volume}
+        log(instance=report, action="requests.create", user=None, data=data)
     return report, code
+
+
+def _notify_now(report: Report) -> bool:
+    """Every report is e-mailed, except flagged ones after the district's first in an hour.
+
+    During a flood of reports without verification the duty mailbox gets one e-mail
+    that says so; the rest wait in the inbox (filter «Без проверки, сверх обычного
+    объёма»), where staff can triage or close them in bulk. Nothing is refused.
+    """
+    if not report.over_volume:
+        return True
+    since = timezone.now() - dt.timedelta(hours=1)
+    return not ReportNotification.objects.filter(
+        report__over_volume=True, report__district_id=report.district_id, created_at__gte=since
+    ).exists()
 
 
 def change_status(report: Report, status: str, user, outcome: str = "") -> None:

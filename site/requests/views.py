@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safechildhood.core.outage import resubmit_on_outage
+
 from . import protection, receipts, services
 from .crypto import InvalidToken, open_box, seal_box
 from .forms import (
@@ -43,7 +45,11 @@ MAX_BODY_BYTES = 256 * 1024  # far above the largest honest form (5000 Cyrillic 
 
 
 def report_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Headers every page of the report flow needs, whatever the outcome."""
+    """Headers every page of the report flow needs, whatever the outcome.
+
+    If the database is down, what was posted comes back in the outage page's «send
+    again» form (:func:`~safechildhood.core.outage.resubmit_on_outage`).
+    """
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -57,7 +63,7 @@ def report_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response._csp_update = CSP_UPDATE
         return response
 
-    return wrapped
+    return resubmit_on_outage(wrapped)
 
 
 def _problem(request: HttpRequest, status: int, title: str, message: str, **extra) -> HttpResponse:
@@ -404,15 +410,20 @@ def send(request: HttpRequest) -> HttpResponse:
     if services.find_submitted(state["k"]) is not None:
         return render(request, "requests/already_sent.html")
 
-    limits = ["report"]
-    if state["v"] == Verification.NONE:
-        limits += ["report_unverified", "report_unverified_global"]
+    unverified = state["v"] == Verification.NONE
+    limits = (
+        ["report", "report_unverified", "report_unverified_network"] if unverified else ["report"]
+    )
     if any(protection.is_limited(request, name) for name in limits):
         return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
     for name in limits:
         protection.hit(request, name)
+    # Above the usual site-wide volume nobody is refused: the report is flagged for staff.
+    over_volume = unverified and not protection.hit(request, "report_unverified_global")
 
-    report, code = services.create_report(answers, token=state["k"], verified_by=state["v"])
+    report, code = services.create_report(
+        answers, token=state["k"], verified_by=state["v"], over_volume=over_volume
+    )
     return render(
         request,
         "requests/confirmation.html",

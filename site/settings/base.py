@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "safechildhood.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database down: a 503 page without the database (after static files, before the session).
+    "safechildhood.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,19 +124,46 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Wait for a writer instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must cost seconds, not minutes (psycopg waits
+    # 130 s by default, a DNS server that does not answer 10 s): the same backend
+    # with the host name looked up within DB_RESOLVE_TIMEOUT seconds, a connection
+    # timeout, and a pooled connection to a vanished host dropped when what we sent
+    # stays unacknowledged for DB_TCP_USER_TIMEOUT milliseconds.
+    DATABASES["default"]["ENGINE"] = "safechildhood.core.db.postgresql"
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2))
+    _pg_options.setdefault("tcp_user_timeout", env.int("DB_TCP_USER_TIMEOUT", default=5000))
+DB_RESOLVE_TIMEOUT = env.float("DB_RESOLVE_TIMEOUT", default=1.0)
+# Database down (safechildhood.core.outage): after a failed connection a process answers
+# with the outage page for DB_OUTAGE_PAUSE seconds without asking again; the page says
+# Retry-After DB_OUTAGE_RETRY_AFTER. Its numbers and links come from here, not from the
+# editors' setting in the database.
+DB_OUTAGE_PAUSE = env.float("DB_OUTAGE_PAUSE", default=5.0)
+DB_OUTAGE_RETRY_AFTER = env.int("DB_OUTAGE_RETRY_AFTER", default=30)
+FALLBACK_EMERGENCY_NUMBER = env.str("FALLBACK_EMERGENCY_NUMBER", default="112")
+FALLBACK_HELPLINE_NUMBER = env.str("FALLBACK_HELPLINE_NUMBER", default="8-800-2000-122")
+FALLBACK_SAFETY_URL = env.str("FALLBACK_SAFETY_URL", default="/kak-skryt-poseshchenie-sayta/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------
 # REDIS_URL, e.g. redis://127.0.0.1:6379/0. Without it: a per-process memory cache.
+# While Redis is unreachable each process serves from its own memory cache and
+# retries Redis every REDIS_RETRY_AFTER seconds (safechildhood/core/cache.py).
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "safechildhood.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="safechildhood"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("REDIS_RETRY_AFTER", default=10),
+            },
         }
     }
 else:
@@ -152,6 +181,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # with `python manage.py db_worker`.
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz reports the queue as "stale" (still 200) when a due task has waited this long.
+HEALTH_TASKS_STALE_AFTER = env.int("HEALTH_TASKS_STALE_AFTER", default=300)
 
 # --- Passwords ---------------------------------------------------------------
 

@@ -191,16 +191,6 @@ def test_a_proof_signed_with_another_key_is_rejected(client, district):
     )
 
 
-def test_the_global_ceiling_for_unverified_reports(client, district, monkeypatch):
-    monkeypatch.setitem(protection.LIMITS, "report_unverified_global", protection.Limit(3, 3600))
-    for number in range(3):
-        visitor = client_class_for(client)(REMOTE_ADDR=f"198.51.100.{number + 1}")
-        file_report(visitor, district)
-    late = client_class_for(client)(REMOTE_ADDR="198.51.100.200")
-    state = state_of(check_page(late, district))
-    assert late.post("/report/send/", {"state": state}).status_code == 429
-
-
 def test_rate_limit_counters_hold_no_address(client, district):
     visitor = client_class_for(client)(REMOTE_ADDR="203.0.113.77")
     file_report(visitor, district)

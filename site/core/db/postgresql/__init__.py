@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with a bounded host-name lookup (see ``base``)."""
