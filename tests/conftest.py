@@ -16,6 +16,15 @@ def empty_cache():
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The page cache on. The test settings turn it off: most tests build content with
+    factories, without the publish signals that make the cache forget a page."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_MAX_VARIANTS = 100
+    return settings
+
+
+@pytest.fixture
 def home(db):
     """A minimal site: the Russian home page as the default site's root."""
     return build_site()

@@ -17,11 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from safechildhood.core.pagecache import cache_for_visitors
 from search.services import card_queryset, in_language, prefetch_cards, search_services
 
 from . import corrections
 from .forms import CorrectionForm
-from .listing import FilterOptions, UnknownFilterValue, fallback, localized_terms, parse_listing
+from .listing import (
+    FLAGS,
+    FilterOptions,
+    UnknownFilterValue,
+    fallback,
+    localized_terms,
+    parse_listing,
+)
 from .models import District, Service, ServiceKind
 from .presentation import decorate, map_markers
 
@@ -37,6 +45,13 @@ def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
     return TemplateResponse(request, "registry/not_found.html", {"message": message}, status=404)
 
 
+# The page cache keeps these pages for anonymous visitors (safechildhood.core.pagecache):
+# the registry's signals forget them on any change (apps.py), and those showing "open
+# now" or today's hours only until the next full minute.
+LIST_PARAMETERS = ("q", "district", "kind", "group", "near", "page", *FLAGS)
+
+
+@cache_for_visitors(LIST_PARAMETERS, volatile=True)
 def service_list(request: HttpRequest) -> HttpResponse:
     """``/services/``: search, filters, nearest first, map; never a dead end."""
     options = FilterOptions.load()
@@ -78,6 +93,7 @@ def _find_service(slug: str) -> Service | None:
     return next(iter(services), None)
 
 
+@cache_for_visitors(volatile=True)
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/services/<slug>/``; the template also serves the admin preview (``service`` only)."""
     service = _find_service(slug)
@@ -86,6 +102,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return TemplateResponse(request, "registry/service_detail.html", {"service": service})
 
 
+@cache_for_visitors()
 def district_list(request: HttpRequest) -> HttpResponse:
     """``/services/district/``: «выберите свой район», grouped by region."""
     options = FilterOptions(
@@ -96,6 +113,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "registry/district_list.html", {"options": options})
 
 
+@cache_for_visitors(volatile=True)
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/services/district/<slug>/``: every service serving the district, by kind."""
     district = District.objects.filter(slug=slug).first()
