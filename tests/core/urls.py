@@ -6,7 +6,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.urls import path
 
-from safechildhood.core.pagecache import cache_for_visitors, fresh_value
+from safechildhood.core.pagecache import cache_for_visitors, fresh_value, next_minute
 
 RENDERS: list[str] = []
 
@@ -21,7 +21,7 @@ def plain(request):
     return _body(request, "plain")
 
 
-@cache_for_visitors(volatile=True)
+@cache_for_visitors(until=next_minute)
 def volatile(request):
     return _body(request, "volatile")
 

@@ -4,6 +4,7 @@ and the corrections form on a cached service page still works, with and without 
 """
 
 import datetime as dt
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +16,12 @@ from safechildhood.registry.corrections import ServiceCorrection
 from safechildhood.registry.models import District, ServiceKind, TargetGroup
 from safechildhood.requests.protection import TOKEN_FIELD, read_token
 
-from .factories import OrganizationPhoneFactory, PhoneFactory, ScheduleExceptionFactory
+from .factories import (
+    OrganizationPhoneFactory,
+    PhoneFactory,
+    ScheduleExceptionFactory,
+    ScheduleFactory,
+)
 from .public_data import districts, make_service
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +203,37 @@ def test_the_form_on_a_cached_page_is_accepted_without_javascript(client, servic
     )
     assert sent.status_code == 302
     assert ServiceCorrection.objects.filter(service=service).count() == 1
+
+
+# --- "Open now" and today's hours: a stored page lasts until some service opens or closes --
+
+
+def moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    from safechildhood.registry.models import site_timezone
+
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=site_timezone())
+
+
+def test_a_registry_page_lasts_until_the_next_opening_or_closing(service):
+    from safechildhood.registry.clock import boundaries, next_change
+
+    ScheduleFactory(service=service, weekday=0, opens_at=dt.time(9), closes_at=dt.time(18))
+    ScheduleExceptionFactory(
+        service=service, is_closed=False, opens_at=dt.time(10, 30), closes_at=dt.time(14)
+    )
+    assert boundaries() == {dt.time(0), dt.time(9), dt.time(18), dt.time(10, 30), dt.time(14)}
+    day = dt.date(2026, 12, 7)
+    assert next_change(moment(day, 8, 59)) == moment(day, 9).timestamp()
+    assert next_change(moment(day, 9)) == moment(day, 10, 30).timestamp()
+    assert next_change(moment(day, 15)) == moment(day, 18).timestamp()
+    # after the last closing: midnight, when "today" and the special days change
+    assert next_change(moment(day, 23, 59)) == moment(day + dt.timedelta(days=1), 0).timestamp()
+
+
+def test_the_service_page_is_stored_until_then(client, service):
+    from safechildhood.registry.clock import next_change
+
+    ScheduleFactory(service=service, weekday=0, opens_at=dt.time(9), closes_at=dt.time(18))
+    client.get(SERVICE)
+    (entry,) = stored_entries()
+    assert entry["x"] == pytest.approx(min(next_change(), time.time() + 600), abs=5)

@@ -131,12 +131,12 @@ def _store(
         response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
     patch_vary_headers(response, ("Cookie",))  # a logged-in editor sees another page
     generation = generation or store.current_generation()
-    window = 60 if policy.expires_at else settings.PAGE_CACHE_SECONDS
+    window = settings.PAGE_CACHE_SECONDS
     if generation is None or not store.claim_variant(lookup, generation, window):
         return
     entry = {
         "g": generation,
-        "x": store.lifetime_end(policy.expires_at),
+        "x": store.lifetime_end(policy.expiry()),
         "s": response.status_code,
         "h": [(k, v) for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS],
         "p": parts,

@@ -19,7 +19,12 @@ class Policy:
     """What a view allows: which query parameters it reads, and until when it is true."""
 
     parameters: frozenset[str]
-    expires_at: float | None = None  # None: the configured lifetime
+    # A timestamp, or a function giving one when the page is stored; None: the
+    # configured lifetime.
+    expires_at: float | Callable[[], float] | None = None
+
+    def expiry(self) -> float | None:
+        return self.expires_at() if callable(self.expires_at) else self.expires_at
 
 
 def next_minute() -> float:
@@ -28,13 +33,16 @@ def next_minute() -> float:
 
 
 def allow(
-    request: HttpRequest, parameters: Iterable[str] = (), expires_at: float | None = None
+    request: HttpRequest,
+    parameters: Iterable[str] = (),
+    expires_at: float | Callable[[], float] | None = None,
 ) -> None:
     """Let the page cache store this request's response (if it turns out storable).
 
     ``parameters`` are the query parameters the view reads: a request carrying any
     other parameter is answered normally but never stored, so junk cannot fill the
-    cache. A preview is never allowed.
+    cache. ``expires_at``: until when the page is true (or a function that says so,
+    called only if the page is stored). A preview is never allowed.
     """
     if getattr(request, "is_preview", False):
         return
@@ -42,16 +50,16 @@ def allow(
 
 
 def cache_for_visitors(
-    parameters: Iterable[str] = (), *, volatile: bool = False
+    parameters: Iterable[str] = (), *, until: Callable[[], float] | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorator form of :func:`allow`. ``volatile``: the page shows the time of day
-    ("open now", today's hours), so a stored copy lasts until the next full minute."""
+    """Decorator form of :func:`allow`. ``until``: for a page that shows the time of day
+    ("open now", today's hours), the function giving the moment it may change."""
     names = frozenset(parameters)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            allow(request, names, next_minute() if volatile else None)
+            allow(request, names, until)
             return view(request, *args, **kwargs)
 
         return wrapped
