@@ -32,6 +32,8 @@ MIN_FILL = float(os.environ.get("REPORTS_MIN_FILL_SECONDS", "5"))
 RUN = os.environ.get("BENCH_RUN_ID", "run")
 FILED: list[dict] = []
 TIMES: dict[str, list[float]] = {}
+SLOW: list[tuple[float, str, float]] = []  # (seconds since the start, name, ms) over 500 ms
+STARTED = time.monotonic()
 CACHE: dict[str, dict[str, int]] = {}  # name → X-Page-Cache value → count
 WORDS = ["медиация", "травля", "помощь семье", "психолог", "SOS", "кризисный центр", "буллинг"]
 
@@ -39,6 +41,8 @@ WORDS = ["медиация", "травля", "помощь семье", "пси�
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception, **kwargs):
     TIMES.setdefault(name, []).append(response_time)
+    if response_time > 500:
+        SLOW.append((round(time.monotonic() - STARTED, 1), name, round(response_time)))
     response = kwargs.get("response")
     state = response.headers.get("X-Page-Cache", "-") if response is not None else "-"
     counts = CACHE.setdefault(name, {})
@@ -50,6 +54,7 @@ def _save(environment, **kwargs):
     (OUT / "filed.json").write_text(json.dumps(FILED, ensure_ascii=False, indent=1))
     (OUT / "times.json").write_text(json.dumps(TIMES))
     (OUT / "cache.json").write_text(json.dumps(CACHE))
+    (OUT / "slow.json").write_text(json.dumps(SLOW, ensure_ascii=False))
 
 
 class Browser(HttpUser):
@@ -102,6 +107,7 @@ class Reporter(HttpUser):
         Reporter.sequence += 1
         self.number = Reporter.sequence
         self.filed = 0
+        time.sleep(random.uniform(0, 10))  # five people, not five clocks in step
 
     @task
     def file_a_report(self):
