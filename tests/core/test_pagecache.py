@@ -4,6 +4,7 @@ What the site's own pages do with it, and which edits make it forget them, is te
 per app (tests/home, tests/news, tests/registry: test_page_cache.py).
 """
 
+import io
 import itertools
 import re
 
@@ -204,3 +205,17 @@ def test_a_dead_cache_is_a_miss_never_an_error(client, settings, alias_location,
     pagecache.invalidate()  # an editor's publish goes through too
     assert "Page cache unavailable" in caplog.text
     assert "127.0.0.1" not in caplog.text
+
+
+def test_clear_page_cache_command_and_every_migrate_forget_the_pages(client):
+    from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
+
+    client.get("/plain/")
+    output = io.StringIO()
+    call_command("clear_page_cache", stdout=output)
+    assert "forgotten" in output.getvalue()
+    assert client.get("/plain/")["X-Page-Cache"] == "miss"
+    assert client.get("/plain/")["X-Page-Cache"] == "hit"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # a deployment
+    assert client.get("/plain/")["X-Page-Cache"] == "miss"
