@@ -2,14 +2,16 @@
 
 Production settings (DEBUG off, ManifestStaticFilesStorage, WhiteNoise), PostgreSQL and
 Redis from the environment (defaults: the bench database ``sc_cache`` and Redis db 4),
-the demo content, the project's ``gunicorn.conf.py`` when present. Only ever bound to
-127.0.0.1; the server is stopped whatever happens (``with running_server(...)``).
+the demo content, the project's ``gunicorn.conf.py`` when present (else
+bench/gunicorn_fallback.py), BENCH_WORKERS workers (2) and any BENCH_GUNICORN_ARGS. Only
+ever bound to 127.0.0.1; the server is stopped whatever happens (``with running_server``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -83,6 +85,7 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        *shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", "")),  # e.g. "--threads 4"
         "safechildhood.wsgi:application",
     ]
 
