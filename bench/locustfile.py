@@ -34,7 +34,8 @@ FILED: list[dict] = []
 TIMES: dict[str, list[float]] = {}
 SLOW: list[tuple[float, str, float]] = []  # (seconds since the start, name, ms) over 500 ms
 STARTED = time.monotonic()
-CACHE: dict[str, dict[str, int]] = {}  # name → X-Page-Cache value → count
+# name → X-Page-Cache value (or "failed") → count, for every request up to the very end
+CACHE: dict[str, dict[str, int]] = {}
 WORDS = ["медиация", "травля", "помощь семье", "психолог", "SOS", "кризисный центр", "буллинг"]
 
 
@@ -45,6 +46,8 @@ def _record(request_type, name, response_time, response_length, exception, **kwa
         SLOW.append((round(time.monotonic() - STARTED, 1), name, round(response_time)))
     response = kwargs.get("response")
     state = response.headers.get("X-Page-Cache", "-") if response is not None else "-"
+    if exception is not None:
+        state = "failed"
     counts = CACHE.setdefault(name, {})
     counts[state] = counts.get(state, 0) + 1
 
