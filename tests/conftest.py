@@ -21,6 +21,7 @@ def page_cache(settings):
     factories, without the publish signals that make the cache forget a page."""
     settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_MAX_VARIANTS = 100
+    settings.PAGE_CACHE_LOCAL_SECONDS = 600  # one test process: as if shared (Redis)
     return settings
 
 

@@ -219,3 +219,35 @@ def test_clear_page_cache_command_and_every_migrate_forget_the_pages(client):
     assert client.get("/plain/")["X-Page-Cache"] == "hit"
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # a deployment
     assert client.get("/plain/")["X-Page-Cache"] == "miss"
+
+
+def test_a_per_process_memory_cache_keeps_pages_briefly(client, settings, monkeypatch):
+    """Another worker (or the task worker publishing on schedule) cannot reach this
+    process's memory: without Redis a page lives PAGE_CACHE_LOCAL_SECONDS at most."""
+    del settings.PAGE_CACHE_LOCAL_SECONDS  # the default, 30 s
+    now = [60 * 16_666_666 + 0.0]
+
+    class Clock:
+        time = staticmethod(lambda: now[0])
+        monotonic = staticmethod(lambda: now[0])
+
+    monkeypatch.setattr(store, "time", Clock)
+    assert not store.shared_between_processes()
+    client.get("/plain/")
+    now[0] += 29
+    assert client.get("/plain/")["X-Page-Cache"] == "hit"
+    now[0] += 1
+    assert client.get("/plain/")["X-Page-Cache"] == "miss"
+
+
+def test_a_backend_may_say_whether_it_is_shared(settings):
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    backend.shared_between_processes = lambda: True  # e.g. a Redis backend, while up
+    try:
+        assert store.shared_between_processes()
+        backend.shared_between_processes = False  # the same, fallen back to memory
+        assert not store.shared_between_processes()
+    finally:
+        del backend.shared_between_processes

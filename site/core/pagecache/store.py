@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
@@ -103,8 +104,28 @@ def current_generation() -> str | None:
     return cache_call("get", GENERATION_KEY)
 
 
+def shared_between_processes() -> bool:
+    """Whether every worker sees the same cache (Redis, memcached, the database).
+
+    A per-process memory cache cannot carry one worker's invalidation to the others (nor
+    the task worker's scheduled publishing to the web server): its pages are kept only
+    ``PAGE_CACHE_LOCAL_SECONDS``. A backend may say so itself with a
+    ``shared_between_processes`` attribute or method (e.g. while it falls back to memory).
+    """
+    try:
+        backend = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    except Exception:  # noqa: BLE001 - an unusable alias stores nothing anyway
+        return False
+    flag = getattr(backend, "shared_between_processes", None)
+    if flag is not None:
+        return bool(flag() if callable(flag) else flag)
+    return not isinstance(backend, LocMemCache)
+
+
 def lifetime_end(expires_at: float | None) -> float:
     seconds = settings.PAGE_CACHE_SECONDS
+    if not shared_between_processes():
+        seconds = min(seconds, getattr(settings, "PAGE_CACHE_LOCAL_SECONDS", 30))
     end = time.time() + seconds
     return min(end, expires_at) if expires_at else end
 
