@@ -237,3 +237,23 @@ def test_the_service_page_is_stored_until_then(client, service):
     client.get(SERVICE)
     (entry,) = stored_entries()
     assert entry["x"] == pytest.approx(min(next_change(), time.time() + 600), abs=5)
+
+
+def test_with_the_cache_down_the_service_page_and_its_form_still_work(client, service, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "dead": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "dead"
+    for _ in range(2):
+        response = client.get(SERVICE)
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "miss"
+        read_token(form_token(response), "registry_correction")
+    service.name = "Служба примирения (демо)"
+    service.save_revision().publish()  # the editor's publish is not stopped either
+    assert "Служба примирения (демо)".encode() in client.get(SERVICE).content
