@@ -10,7 +10,8 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages migrate demo lint format prod-check bench clean
+.PHONY: run test install install-dev messages migrate demo lint format prod-check bench clean \
+	bench-http load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +75,20 @@ prod-check: messages
 
 bench: install-dev
 	$(VENV)/bin/pytest bench --benchmark-only $(PYTEST_ARGS)
+
+# The real thing over HTTP (not part of `make test`): gunicorn on 127.0.0.1 with production
+# settings, PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL: see bench/server.py),
+# the demo content. Needs wrk (`apt-get install wrk`). Figures go to bench/RESULTS.md.
+bench-http: install-dev messages
+	$(PY) -m bench.http_bench
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev bench/requirements.txt
+	$(PIP) install --quiet -r bench/requirements.txt
+	touch $@
+
+# 50 visitors browsing and 5 filing reports for 60 s; every report checked afterwards.
+load: $(VENV)/.installed-bench messages
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) static_collected var/static-prod-check .pytest_cache .ruff_cache

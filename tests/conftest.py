@@ -18,6 +18,16 @@ def empty_cache():
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The page cache on. The test settings turn it off: most tests build content with
+    factories, without the publish signals that make the cache forget a page."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_MAX_VARIANTS = 100
+    settings.PAGE_CACHE_LOCAL_SECONDS = 600  # one test process: as if shared (Redis)
+    return settings
+
+
+@pytest.fixture
 def home(db):
     """A minimal site: the Russian home page as the default site's root."""
     return build_site()

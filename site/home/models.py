@@ -11,6 +11,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from safechildhood.core.pagecache import VisitorCachedPage
+
 from .blocks import BodyBlock
 from .localization import active_locale, in_active_locale
 
@@ -89,7 +91,7 @@ class EmergencyContacts(BaseSiteSetting):
         return self.quick_exit_url or settings.QUICK_EXIT_DEFAULT_URL
 
 
-class HomePage(Page):
+class HomePage(VisitorCachedPage, Page):
     """The front door: "I need help now" first, then everything else."""
 
     hero_title = models.CharField(
@@ -169,7 +171,7 @@ class HomePage(Page):
         verbose_name = _("Главная страница")
 
 
-class StandardPage(Page):
+class StandardPage(VisitorCachedPage, Page):
     """An information page: «Как получить помощь», «О программе», safety advice."""
 
     introduction = models.TextField(_("Вступление"), blank=True, max_length=600)

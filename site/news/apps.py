@@ -12,6 +12,7 @@ class NewsConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Revision
         from wagtail.signals import post_page_move, published
 
+        from safechildhood.core import pagecache
         from safechildhood.registry.models import District
 
         from . import signals, tasks
@@ -28,3 +29,7 @@ class NewsConfig(AppConfig):
             post_save.connect(signals.news_changed, sender=model)
             post_delete.connect(signals.news_changed, sender=model)
         post_page_move.connect(signals.news_changed)
+        # Cached pages (safechildhood.core.pagecache): news pages like every page, and
+        # topics, which the index, the feeds and the articles name.
+        pagecache.watch_pages((NewsIndexPage, NewsPage))
+        pagecache.watch_models((Tag,))

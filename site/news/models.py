@@ -27,6 +27,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from safechildhood.core.pagecache import VisitorCachedPage
+
 from .blocks import NewsBodyBlock
 
 # Rendition filter specs, named once so that listings can prefetch exactly these.
@@ -47,7 +49,7 @@ class NewsPageTag(TaggedItemBase):
         verbose_name_plural = _("Темы новостей")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(VisitorCachedPage, RoutablePageMixin, Page):
     """«Новости»: newest first, filtered by topic, district and year; RSS and Atom feeds."""
 
     introduction = models.TextField(_("Вступление"), blank=True, max_length=600)
@@ -60,6 +62,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
     max_count_per_parent = 1
 
     PER_PAGE = 10
+    # The filters of the index and of its feeds (listing.py): the page cache keys on them.
+    page_cache_parameters = ("tag", "district", "year", "page")
 
     class Meta:
         verbose_name = _("Раздел новостей")
@@ -98,7 +102,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         }
 
 
-class NewsPage(Page):
+class NewsPage(VisitorCachedPage, Page):
     """A news article: date, lead, cover, body, topics and districts."""
 
     date = models.DateField(_("Дата новости"), default=timezone.localdate)

@@ -8,6 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "Реестр служб помощи"
 
     def ready(self) -> None:
+        from safechildhood.core import pagecache
+
+        from . import corrections
         from .listing import options_changed
         from .models import District, ServiceKind, TargetGroup
 
@@ -15,3 +18,13 @@ class RegistryConfig(AppConfig):
         for model in (District, ServiceKind, TargetGroup):
             post_save.connect(options_changed, sender=model)
             post_delete.connect(options_changed, sender=model)
+        # Cached pages: any change of a public registry record (a service, its phones,
+        # places, hours, areas, the organisation, districts, kinds, groups) forgets them.
+        # Visitors' notes about errors change nothing that is shown.
+        pagecache.watch_models(
+            model
+            for model in self.get_models(include_auto_created=True)
+            if model is not corrections.ServiceCorrection
+        )
+        # The corrections form on a cached service page gets a new token in every copy.
+        pagecache.register_fresh_value(corrections.FRESH_FORM_VALUE, corrections.new_form_token)

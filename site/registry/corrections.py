@@ -22,6 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 EDITORS_GROUP = "Редакторы реестра"
 FORM_NAME = "registry_correction"
+# The page cache's name for the form's token (registered in apps.py).
+FRESH_FORM_VALUE = "registry.correction_form"
+
+
+def new_form_token() -> str:
+    from safechildhood.requests.protection import issue_token
+
+    return issue_token(FORM_NAME)
 
 
 class ServiceCorrection(models.Model):

@@ -19,11 +19,19 @@ from django.views.decorators.http import require_http_methods
 from django_permissions_policy.decorators import permissions_policy_override
 
 from safechildhood.core.outage import resubmit_on_outage
+from safechildhood.core.pagecache import cache_for_visitors
 from search.services import card_queryset, in_language, prefetch_cards, search_services
 
-from . import corrections
+from . import clock, corrections
 from .forms import CorrectionForm
-from .listing import FilterOptions, UnknownFilterValue, fallback, localized_terms, parse_listing
+from .listing import (
+    FLAGS,
+    FilterOptions,
+    UnknownFilterValue,
+    fallback,
+    localized_terms,
+    parse_listing,
+)
 from .models import District, Service, ServiceKind
 from .presentation import decorate, map_markers
 
@@ -39,6 +47,13 @@ def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
     return TemplateResponse(request, "registry/not_found.html", {"message": message}, status=404)
 
 
+# The page cache keeps these pages for anonymous visitors (safechildhood.core.pagecache):
+# the registry's signals forget them on any change (apps.py), and those showing "open
+# now" or today's hours only until some service opens or closes, or midnight (clock.py).
+LIST_PARAMETERS = ("q", "district", "kind", "group", "near", "page", *FLAGS)
+
+
+@cache_for_visitors(LIST_PARAMETERS, until=clock.next_change)
 def service_list(request: HttpRequest) -> HttpResponse:
     """``/services/``: search, filters, nearest first, map; never a dead end."""
     options = FilterOptions.load()
@@ -87,6 +102,7 @@ def _find_service(slug: str) -> Service | None:
     return next(iter(services), None)
 
 
+@cache_for_visitors(until=clock.next_change)
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/services/<slug>/``; the template also serves the admin preview (``service`` only)."""
     service = _find_service(slug)
@@ -95,6 +111,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return TemplateResponse(request, "registry/service_detail.html", {"service": service})
 
 
+@cache_for_visitors()
 def district_list(request: HttpRequest) -> HttpResponse:
     """``/services/district/``: «выберите свой район», grouped by region."""
     options = FilterOptions(
@@ -105,6 +122,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "registry/district_list.html", {"options": options})
 
 
+@cache_for_visitors(until=clock.next_change)
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/services/district/<slug>/``: every service serving the district, by kind."""
     district = District.objects.filter(slug=slug).first()

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "safechildhood.core.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,6 +169,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for visitors without cookies (safechildhood.core.pagecache), in the cache
+# above, forgotten whenever an editor publishes or changes the registry. Seconds a page is
+# kept at most; 0 turns the page cache off. At most PAGE_CACHE_MAX_VARIANTS query strings
+# (?page=…, ?q=…) of one address are stored per lifetime.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_VARIANTS = env.int("PAGE_CACHE_MAX_VARIANTS", default=100)
+PAGE_CACHE_SKIP_PATHS = [r"/admin/", r"/(?:en/)?(?:report|search)/", r"/api/", r"/documents/"]
 
 # --- E-mail --------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 or consolemail://.

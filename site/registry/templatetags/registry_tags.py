@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 
+from safechildhood.core.pagecache import fresh_value
+
 from ..jsonld import service_jsonld, to_script_content
 from ..models import Service
 from ..presentation import ServicePage, service_page
@@ -39,13 +41,12 @@ def service_jsonld_script(context: template.Context, info: ServicePage) -> SafeS
     return to_script_content(service_jsonld(info, context.get("request")))
 
 
-@register.simple_tag
-def correction_token() -> str:
-    from safechildhood.requests.protection import issue_token
+@register.simple_tag(takes_context=True)
+def correction_token(context: template.Context) -> str:
+    """A new signed form token; on a cached service page, a new one in every copy served."""
+    from ..corrections import FRESH_FORM_VALUE
 
-    from ..corrections import FORM_NAME
-
-    return issue_token(FORM_NAME)
+    return fresh_value(context.get("request"), FRESH_FORM_VALUE)
 
 
 @register.simple_tag
