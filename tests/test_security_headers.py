@@ -103,9 +103,14 @@ def permissions(response) -> dict[str, str]:
     return dict(item.strip().split("=", 1) for item in header.split(","))
 
 
+@pytest.mark.parametrize("from_cache", [False, True], ids=["rendered", "second-visit"])
 @pytest.mark.parametrize("kind", PAGES)
-def test_headers_of_each_kind_of_page(client, content, production_hsts, kind):
+def test_headers_of_each_kind_of_page(client, content, production_hsts, kind, from_cache, request):
+    """The same headers whether a page is rendered or served again from the page cache."""
     method, url, status = PAGES[kind]
+    if from_cache:
+        request.getfixturevalue("page_cache")
+        getattr(client, method)(url, secure=True)
     response = getattr(client, method)(url, secure=True)
     if status is not None:
         assert response.status_code == status, (url, response.status_code)

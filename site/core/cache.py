@@ -193,6 +193,11 @@ class ResilientRedisCache(RedisCache):
             return False
         return True
 
+    def shared_between_processes(self) -> bool:
+        """False while answering from this process's memory: the page cache then keeps
+        pages only briefly, since another worker's invalidation cannot reach them."""
+        return not self.circuit.in_outage
+
     # --- Django's cache API -------------------------------------------------------------
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

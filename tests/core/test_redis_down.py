@@ -75,3 +75,18 @@ def test_a_report_goes_through_end_to_end_with_redis_down(visitor, service, redi
     )
     assert status.status_code == 200
     assert "Сообщение получено" in soup(status).get_text()
+
+
+def test_pages_stored_during_an_outage_live_only_briefly(
+    visitor, service, redis_down, page_cache, settings
+):
+    """While Redis is down each worker answers from its own memory, which another worker's
+    invalidation cannot reach: the page cache must treat it as a local cache (short life)."""
+    from django.core.cache import caches
+
+    from safechildhood.core.pagecache.store import shared_between_processes
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 30
+    assert visitor.get("/services/").status_code == 200  # trips the breaker
+    assert caches["default"].shared_between_processes() is False
+    assert shared_between_processes() is False
