@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications ----------------------------------------------------------
 
 INSTALLED_APPS = [
+    "safechildhood.core",
     "safechildhood.home",
     "safechildhood.news",
     "safechildhood.registry",
