@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -36,8 +36,20 @@ def submission_key(token: str) -> str:
     return hmac.new(key.digest(), token.encode(), hashlib.sha256).hexdigest()
 
 
+class AlreadySubmitted(Exception):
+    """The page's report is stored already (a double tap, or the page sent again)."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.pk)
+        self.report = report
+
+
 def find_submitted(token: str) -> Report | None:
-    return Report.objects.filter(submission_key=submission_key(token)).only("pk").first()
+    return (
+        Report.objects.filter(submission_key=submission_key(token))
+        .only("pk", "created_at", "urgent", "receipt_hash", "purged_at")
+        .first()
+    )
 
 
 def create_report(answers: dict[str, str], *, token: str, verified_by: str) -> tuple[Report, str]:
@@ -45,10 +57,13 @@ def create_report(answers: dict[str, str], *, token: str, verified_by: str) -> t
 
     The notification is a row written in the same transaction (so it cannot be lost)
     and its task is queued only after the commit: the report never waits for e-mail.
+    Taps racing with the same page meet the unique ``submission_key``: one stores the
+    report, the others raise :class:`AlreadySubmitted` with it (the code is the same:
+    :func:`receipts.code_for`).
     """
     from .tasks import queue_notification
 
-    code = receipts.new_code()
+    code = receipts.code_for(token)
     district = answers.get("district")
     contact = has_contact(answers)
     report = Report(
@@ -68,11 +83,21 @@ def create_report(answers: dict[str, str], *, token: str, verified_by: str) -> t
         submission_key=submission_key(token),
     )
     report.set_receipt(code)
-    with transaction.atomic():
-        report.save()
-        notification = ReportNotification.objects.create(report=report)
-        log(instance=report, action="requests.create", user=None, data={"urgent": report.urgent})
-        transaction.on_commit(lambda: queue_notification(notification.pk))
+    try:
+        with transaction.atomic():
+            report.save()
+            notification = ReportNotification.objects.create(report=report)
+            log(
+                instance=report, action="requests.create", user=None, data={"urgent": report.urgent}
+            )
+            transaction.on_commit(lambda: queue_notification(notification.pk))
+    except IntegrityError:
+        # PostgreSQL makes this insert wait for the other tap's commit, SQLite for its
+        # write lock: by now the winner's row is visible.
+        stored = find_submitted(token)
+        if stored is None:
+            raise
+        raise AlreadySubmitted(stored) from None
     return report, code
 
 

@@ -9,6 +9,7 @@ Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-ref
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -39,6 +41,8 @@ from .models import Category, DangerNow, Report, ReporterRole, Verification
 FORM_NAME = "report"
 STATUS_FORM_NAME = "status"
 STATUS_TOKEN_TTL = 30 * 60
+# How long the same check page, sent again, shows its receipt code again.
+RECEIPT_REPEAT_SECONDS = 30 * 60
 MAX_BODY_BYTES = 256 * 1024  # far above the largest honest form (5000 Cyrillic characters, twice)
 
 
@@ -378,6 +382,9 @@ def send(request: HttpRequest) -> HttpResponse:
     if opened is None:
         return _forbidden(request)
     state, expired = opened
+    stored = services.find_submitted(state["k"])
+    if stored is not None:  # a double tap, Back and send, or a retry after a lost answer
+        return _sent_again(request, stored, state["k"])
     answers = state["a"]
 
     # Re-validate: the state was built by us, but the district list may have changed.
@@ -401,23 +408,55 @@ def send(request: HttpRequest) -> HttpResponse:
         if not consent_form.is_valid():
             return _render_check(request, answers, raw_state, consent_form=consent_form, status=400)
 
-    if services.find_submitted(state["k"]) is not None:
-        return render(request, "requests/already_sent.html")
+    if not _within_limits(request, state):
+        return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
+    try:
+        report, code = services.create_report(answers, token=state["k"], verified_by=state["v"])
+    except services.AlreadySubmitted as taps:  # another tap of this page stored it first
+        return _sent_again(request, taps.report, state["k"])
+    return _confirmation(request, report, code)
 
+
+def _within_limits(request: HttpRequest, state: dict[str, Any]) -> bool:
+    """Check, then count, the report limits; taps of one page count once."""
     limits = ["report"]
     if state["v"] == Verification.NONE:
         limits += ["report_unverified", "report_unverified_global"]
-    if any(protection.is_limited(request, name) for name in limits):
-        return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
+    event = services.submission_key(state["k"])
+    if any(protection.is_limited(request, name, event=event) for name in limits):
+        return False
     for name in limits:
-        protection.hit(request, name)
+        protection.hit(request, name, event=event)
+    return True
 
-    report, code = services.create_report(answers, token=state["k"], verified_by=state["v"])
-    return render(
-        request,
-        "requests/confirmation.html",
-        {"code": code, "code_grouped": receipts.grouped(code), "urgent": report.urgent},
-    )
+
+def _confirmation(request: HttpRequest, report: Report, code: str, repeated: bool = False):
+    context = {
+        "code": code,
+        "code_grouped": receipts.grouped(code),
+        "urgent": report.urgent,
+        "repeated": repeated,
+    }
+    return render(request, "requests/confirmation.html", context)
+
+
+def _sent_again(request: HttpRequest, report: Report, token: str) -> HttpResponse:
+    """The same page sent again: the same confirmation while it is fresh, else "already sent".
+
+    Only for ``RECEIPT_REPEAT_SECONDS`` after the report was stored (a lost answer is
+    retried within minutes; later, on a shared computer, it could be the next person
+    pressing Back), and only a code that opens this report (reports stored before codes
+    were derived from the page have another one).
+    """
+    code = receipts.code_for(token)
+    age = timezone.now() - report.created_at
+    if (
+        age <= dt.timedelta(seconds=RECEIPT_REPEAT_SECONDS)
+        and not report.purged_at
+        and receipts.verify_code(report.receipt_hash, code)
+    ):
+        return _confirmation(request, report, code, repeated=True)
+    return render(request, "requests/already_sent.html")
 
 
 # --- Status page ------------------------------------------------------------------------------
