@@ -546,7 +546,18 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         return render(request, "requests/status.html", _status_context(report, form), status=400)
-    services.reporter_follow_up(report, form.cleaned_data["body"])
+    try:
+        services.reporter_follow_up(report, form.cleaned_data["body"])
+    except services.ReportGone:  # the retention period ended while the reporter wrote
+        return _problem(
+            request,
+            410,
+            _("Работа по сообщению завершена"),
+            _(
+                "Содержание этого обращения удалено по сроку хранения, и дополнить его нельзя. "
+                "Если нужно, отправьте новое сообщение."
+            ),
+        )
     context = _status_context(report)
     context["sent"] = True
     return render(request, "requests/status.html", context)

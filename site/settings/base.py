@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Wait for a writer instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Transactions take the write lock when they begin: one that read and then writes
+    # (a locked staff change) would otherwise meet another such writer in a deadlock,
+    # which SQLite answers at once with "database is locked" instead of waiting.
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -34,6 +36,28 @@ def _fresh_limits(settings):
     settings.REPORTS_ALTCHA_COST = 50
     yield
     cache.clear()
+
+
+@pytest.fixture
+def slow_first_audit_entry(monkeypatch):
+    """The first audit entry written (inside the first writer's transaction) takes 0.3 s.
+
+    Tests of simultaneous requests use it so that the others reach the row lock or the
+    unique key while that transaction is open: a real wait, on every run.
+    """
+    from safechildhood.requests import services
+
+    real_log, guard, done = services.log, threading.Lock(), []
+
+    def slow_log(*args, **kwargs):
+        with guard:
+            first = not done
+            done.append(True)
+        if first:
+            time.sleep(0.3)
+        return real_log(*args, **kwargs)
+
+    monkeypatch.setattr(services, "log", slow_log)
 
 
 @pytest.fixture
