@@ -39,6 +39,23 @@ def _fresh_limits(settings):
 
 
 @pytest.fixture
+def migration_data(transactional_db):
+    """What migrations create (the locale, the inbox groups, the root page) and a site,
+    written again: pytest-django runs tests on real transactions last, after others
+    whose database flush removed it."""
+    from wagtail.models import Locale, Page
+
+    from tests.browser.conftest import reseed_migration_data
+    from tests.factories import build_site
+
+    reseed_migration_data()
+    russian = Locale.objects.get_or_create(language_code="ru")[0]
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=russian))
+    build_site()
+
+
+@pytest.fixture
 def slow_first_audit_entry(monkeypatch):
     """The first audit entry written (inside the first writer's transaction) takes 0.3 s.
 

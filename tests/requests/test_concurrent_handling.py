@@ -279,8 +279,10 @@ def _poster(client, report, action, data):
     return lambda: client.post(f"/admin/inbox/{report.pk}/{action}/", data)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_simultaneous_status_changes_apply_one(report, anna, boris, slow_first_audit_entry):
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_status_changes_apply_one(
+    migration_data, report, anna, boris, slow_first_audit_entry
+):
     a, b = logged_in(anna), logged_in(boris)
     a.raise_request_exception = b.raise_request_exception = False
     anna_page, boris_page = page_forms(a, report), page_forms(b, report)
@@ -301,9 +303,9 @@ def test_simultaneous_status_changes_apply_one(report, anna, boris, slow_first_a
     assert sum("не сохранено" in m for m in said) == 1, said
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_assignee_and_urgency_are_both_kept(
-    report, anna, boris, slow_first_audit_entry
+    migration_data, report, anna, boris, slow_first_audit_entry
 ):
     a, b = logged_in(anna), logged_in(boris)
     a.raise_request_exception = b.raise_request_exception = False
@@ -317,8 +319,8 @@ def test_simultaneous_assignee_and_urgency_are_both_kept(
     assert report.assignee == anna and report.urgent
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_reporter_replies_while_staff_close(report, anna, slow_first_audit_entry):
+@pytest.mark.django_db(transaction=True)
+def test_a_reporter_replies_while_staff_close(migration_data, report, anna, slow_first_audit_entry):
     a = logged_in(anna)
     a.raise_request_exception = False
     anna_page = page_forms(a, report)

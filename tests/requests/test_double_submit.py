@@ -153,9 +153,9 @@ def _send_at_once(state: str, taps: int) -> list:
     return responses
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_three_simultaneous_taps_store_one_report_and_all_show_its_code(
-    district, slow_first_audit_entry
+    migration_data, district, slow_first_audit_entry
 ):
     state = state_of(check_page(Client(), district))
     responses = _send_at_once(state, 3)
