@@ -105,7 +105,7 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
         district = location.district
         place = {
             "@type": "Place",
-            "name": location.name or service.name,
+            "name": location.public_name() or service.name,
             "address": _compact(
                 {
                     "@type": "PostalAddress",

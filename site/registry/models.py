@@ -1027,6 +1027,10 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         if not self.is_confidential and not self.address.strip():
             raise ValidationError({"address": _("Укажите адрес или отметьте его конфиденциальным")})
 
+    def public_name(self) -> str:
+        """The place's own name, or ``""`` when confidential: «Приют «…»» identifies it too."""
+        return "" if self.is_confidential else self.name
+
     def public_address(self) -> str:
         """The street address, or ``""`` when confidential."""
         return "" if self.is_confidential else self.address

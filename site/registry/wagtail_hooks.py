@@ -31,6 +31,8 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from safechildhood.core.admin_access import SnippetChooserViewSet
+
 from .corrections import ServiceCorrection
 from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
 from .models import (
@@ -145,7 +147,13 @@ class VerifiedColumn(DateColumn):
 # --- Viewsets ----------------------------------------------------------------------------------
 
 
-class ServiceViewSet(SnippetViewSet):
+class RegistrySnippetViewSet(SnippetViewSet):
+    """Choosers only for people who may see the model (Wagtail's own ask for nothing)."""
+
+    chooser_viewset_class = SnippetChooserViewSet
+
+
+class ServiceViewSet(RegistrySnippetViewSet):
     model = Service
     icon = "help"
     menu_label = _("Службы")
@@ -219,7 +227,7 @@ class ServiceViewSet(SnippetViewSet):
         )
 
 
-class OrganizationViewSet(SnippetViewSet):
+class OrganizationViewSet(RegistrySnippetViewSet):
     model = Organization
     icon = "group"
     menu_label = _("Организации")
@@ -239,7 +247,7 @@ class OrganizationViewSet(SnippetViewSet):
         return Organization.objects.all().prefetch_related("phones")
 
 
-class ServiceKindViewSet(SnippetViewSet):
+class ServiceKindViewSet(RegistrySnippetViewSet):
     model = ServiceKind
     icon = "tag"
     menu_label = _("Виды помощи")
@@ -248,7 +256,7 @@ class ServiceKindViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class TargetGroupViewSet(SnippetViewSet):
+class TargetGroupViewSet(RegistrySnippetViewSet):
     model = TargetGroup
     icon = "user"
     menu_label = _("Целевые группы")
@@ -257,7 +265,7 @@ class TargetGroupViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class DistrictViewSet(SnippetViewSet):
+class DistrictViewSet(RegistrySnippetViewSet):
     model = District
     icon = "site"
     menu_label = _("Районы")

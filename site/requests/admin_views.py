@@ -27,12 +27,11 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColum
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import log
 
 from safechildhood.registry.models import District, Service
 
-from . import services
-from .forms import AssignForm, StaffTextForm, StatusChangeForm
+from . import conflicts, services
+from .forms import AssignForm, SeenField, StaffTextForm, StatusChangeForm
 from .models import (
     Category,
     Outcome,
@@ -282,7 +281,7 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         if not self.report.purged_at:
-            services.log_content_view(self.report, request.user)
+            services.log_content_view(self.report, request.user, self.shown_reply)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -295,22 +294,38 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         timeline = list(
             report.log_entries.select_related("user").order_by("-timestamp", "-id")[:200]
         )
+        messages_list = list(report.messages.select_related("author"))
+        # What this page shows: every form carries it (see forms.SeenField).
+        self.shown_reply = max((m.pk for m in messages_list if m.from_reporter), default=0)
+        seen_log = {"seen_log": max((entry.pk for entry in timeline), default=0)}
         context.update(
             report=report,
             can_change=can_change,
-            status_form=StatusChangeForm(report=report),
+            status_form=StatusChangeForm(
+                report=report,
+                initial={"seen_status": report.status, "seen_reply": self.shown_reply},
+            ),
             assign_form=AssignForm(
-                users=users, initial={"assignee": report.assignee_id, "urgent": report.urgent}
+                users=users,
+                initial={
+                    "assignee": report.assignee_id,
+                    "urgent": report.urgent,
+                    "seen_assignee": report.assignee_id or "none",
+                    "seen_urgent": "1" if report.urgent else "0",
+                },
             ),
             service_form=ServiceForm(
                 district_id=report.district_id,
-                initial={"service": report.service_id or (suggestion.pk if suggestion else None)},
+                initial={
+                    "service": report.service_id or (suggestion.pk if suggestion else None),
+                    "seen_service": report.service_id or "none",
+                },
             ),
             suggested_service=suggestion,
-            note_form=StaffTextForm(prefix="note"),
-            message_form=StaffTextForm(prefix="message"),
+            note_form=StaffTextForm(prefix="note", initial=seen_log),
+            message_form=StaffTextForm(prefix="message", initial=seen_log),
             notes=list(report.notes.select_related("author")),
-            messages_list=list(report.messages.select_related("author")),
+            messages_list=messages_list,
             notifications=list(report.notifications.all()),
             timeline=timeline,
             outcome_choices=Outcome.choices,
@@ -322,6 +337,7 @@ class ServiceForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Служба из реестра"), queryset=Service.objects.none(), required=False
     )
+    seen_service = SeenField()  # service id, or "none"
 
     def __init__(self, *args, district_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -345,20 +361,41 @@ def _back(report: Report) -> HttpResponse:
     return redirect("inbox:detail", pk=report.pk)
 
 
+def _seen(value: str | None, *, flag: bool = False) -> Any:
+    """A SeenField's value for the services; ``UNKNOWN`` when the page sent none."""
+    if not value:
+        return services.UNKNOWN
+    if value == "none":
+        return None
+    if flag:
+        return {"1": True, "0": False}.get(value, services.UNKNOWN)
+    return int(value) if value.isdigit() else services.UNKNOWN
+
+
 def change_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     report = _scoped_report(request, pk)
     form = StatusChangeForm(request.POST, report=report)
-    if form.is_valid():
-        services.change_status(
-            report, form.cleaned_data["status"], request.user, form.cleaned_data["outcome"]
-        )
-        messages.success(
-            request, _("Статус изменён: %(status)s") % {"status": report.get_status_display()}
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(report)
+    seen_reply = _seen(form.cleaned_data["seen_reply"])
+    try:
+        current = services.change_status(
+            report,
+            form.cleaned_data["status"],
+            request.user,
+            form.cleaned_data["outcome"],
+            seen_status=form.cleaned_data["seen_status"] or None,
+            seen_reply=seen_reply if isinstance(seen_reply, int) else None,
+        )
+    except services.Conflict as conflict:
+        messages.warning(request, conflicts.explain(conflict.report, conflict.field))
+    else:
+        messages.success(
+            request, _("Статус изменён: %(status)s") % {"status": current.get_status_display()}
+        )
     return _back(report)
 
 
@@ -367,13 +404,21 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     report = _scoped_report(request, pk)
     form = AssignForm(request.POST, users=users_for_district(report.district_id))
-    if form.is_valid():
-        services.assign(
-            report, form.cleaned_data["assignee"], form.cleaned_data["urgent"], request.user
-        )
-        messages.success(request, _("Сохранено"))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Выберите сотрудника из списка"))
+        return _back(report)
+    refused = services.assign(
+        report,
+        form.cleaned_data["assignee"],
+        form.cleaned_data["urgent"],
+        request.user,
+        seen_assignee=_seen(form.cleaned_data["seen_assignee"]),
+        seen_urgent=_seen(form.cleaned_data["seen_urgent"], flag=True),
+    )
+    for field in refused:
+        messages.warning(request, conflicts.explain(report, field))
+    if not refused:
+        messages.success(request, _("Сохранено"))
     return _back(report)
 
 
@@ -382,20 +427,19 @@ def service_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     report = _scoped_report(request, pk)
     form = ServiceForm(request.POST, district_id=report.district_id)
-    if form.is_valid():
-        service = form.cleaned_data["service"]
-        if report.service_id != (service.pk if service else None):
-            report.service = service
-            report.save(update_fields=["service", "updated_at"])
-            log(
-                instance=report,
-                action="requests.service",
-                user=request.user,
-                data={"service": service.name if service else ""},
-            )
-        messages.success(request, _("Служба сохранена"))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Выберите службу из списка"))
+        return _back(report)
+    refused = services.set_service(
+        report,
+        form.cleaned_data["service"],
+        request.user,
+        seen_service=_seen(form.cleaned_data["seen_service"]),
+    )
+    if refused:
+        messages.warning(request, conflicts.explain(report, "service"))
+    else:
+        messages.success(request, _("Служба сохранена"))
     return _back(report)
 
 
@@ -406,7 +450,15 @@ def note_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffTextForm(request.POST, prefix="note")
     if form.is_valid():
         services.add_note(report, form.cleaned_data["body"], request.user)
-        messages.success(request, _("Заметка добавлена"))
+        meanwhile = conflicts.changes_since(report, request.user, form.cleaned_data["seen_log"])
+        if meanwhile:
+            messages.warning(
+                request,
+                _("Заметка сохранена. Пока вы писали, обращение изменили: %(changes)s.")
+                % {"changes": meanwhile},
+            )
+        else:
+            messages.success(request, _("Заметка добавлена"))
     else:
         messages.error(request, _("Напишите текст заметки"))
     return _back(report)
@@ -420,6 +472,12 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.message_reporter(report, form.cleaned_data["body"], request.user)
         messages.success(request, _("Сообщение заявителю отправлено: он увидит его по своему коду"))
+        meanwhile = conflicts.changes_since(report, request.user, form.cleaned_data["seen_log"])
+        if meanwhile:
+            messages.warning(
+                request,
+                _("Пока вы писали, обращение изменили: %(changes)s.") % {"changes": meanwhile},
+            )
     else:
         messages.error(request, _("Напишите текст сообщения"))
     return _back(report)
@@ -464,17 +522,31 @@ class TakeBulkAction(InboxBulkAction):
     action_priority = 10
 
     def get_execution_context(self):
-        return {"user": self.request.user}
+        self.skipped = []
+        return {"user": self.request.user, "skipped": self.skipped}
 
     @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
+    def execute_action(cls, objects, user=None, skipped=None, **kwargs):
+        taken = 0
         for report in objects:
-            services.assign(report, user, report.urgent, user)
-            if report.status == Status.NEW:
-                services.change_status(report, Status.TRIAGE, user)
-        return len(objects), 0
+            if services.take(report, user):
+                taken += 1
+            elif skipped is not None:
+                skipped.append(report)
+        return taken, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
+        if self.skipped:
+            names = ", ".join(
+                f"{report} ({report.assignee.get_username()})"
+                for report in self.skipped
+                if report.assignee_id
+            )
+            messages.warning(
+                self.request,
+                _("Их уже взяли в работу другие, вам они не назначены: %(reports)s")
+                % {"reports": names or "—"},
+            )
         return ngettext(
             "%(count)d обращение назначено вам",
             "%(count)d обращений назначено вам",
@@ -504,18 +576,32 @@ class CloseBulkAction(InboxBulkAction):
     form_class = CloseForm
 
     def get_execution_context(self):
-        return {"user": self.request.user, "outcome": self.cleaned_form.cleaned_data["outcome"]}
+        self.skipped = []
+        return {
+            "user": self.request.user,
+            "outcome": self.cleaned_form.cleaned_data["outcome"],
+            "skipped": self.skipped,
+        }
 
     @classmethod
-    def execute_action(cls, objects, user=None, outcome="", **kwargs):
+    def execute_action(cls, objects, user=None, outcome="", skipped=None, **kwargs):
         count = 0
         for report in objects:
-            if report.can_move_to(Status.CLOSED):
+            try:
                 services.change_status(report, Status.CLOSED, user, outcome)
                 count += 1
+            except services.Conflict:  # closed meanwhile, or purged
+                if skipped is not None:
+                    skipped.append(report)
         return count, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
+        if self.skipped:
+            messages.warning(
+                self.request,
+                _("Не закрыты, потому что их уже закрыли: %(reports)s")
+                % {"reports": ", ".join(str(report) for report in self.skipped)},
+            )
         return ngettext(
             "%(count)d обращение закрыто",
             "%(count)d обращений закрыто",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safechildhood.registry.models import District
 
-from .models import Category, DangerNow, Outcome, ReporterRole, Status
+from .models import TRANSITIONS, Category, DangerNow, Outcome, ReporterRole, Status
 
 DISTRICT_UNKNOWN = "unknown"
 
@@ -322,6 +322,19 @@ class FollowUpForm(GovukErrorsMixin, forms.Form):
 # --- Staff inbox --------------------------------------------------------------------------
 
 
+class SeenField(forms.CharField):
+    """What the staff member's page showed when it was loaded (a hidden field).
+
+    Changes are merged against it, so that nobody overwrites, unseen, what a colleague
+    changed meanwhile (``services.Conflict``).
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, max_length=40, **kwargs)
+
+
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(label=_("Новый статус"), choices=Status.choices)
     outcome = forms.ChoiceField(
@@ -329,12 +342,22 @@ class StatusChangeForm(forms.Form):
         choices=[("", "—"), *Outcome.choices],
         required=False,
     )
+    seen_status = SeenField()
+    seen_reply = SeenField()  # id of the newest reporter message shown, 0 for none
 
     def __init__(self, *args, report=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         if report is not None:
-            self.fields["status"].choices = report.allowed_transitions()
+            # The choices the person's page offered: whether the report moved on
+            # meanwhile is the service's question, answered with a clear message.
+            seen = self.data.get("seen_status") if self.is_bound else None
+            if seen in Status.values and seen != report.status and not report.purged_at:
+                self.fields["status"].choices = [
+                    (s, Status(s).label) for s in TRANSITIONS[Status(seen)]
+                ]
+            else:
+                self.fields["status"].choices = report.allowed_transitions()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -348,6 +371,8 @@ class AssignForm(forms.Form):
         label=_("Исполнитель"), queryset=None, required=False, empty_label=_("— никто —")
     )
     urgent = forms.BooleanField(label=_("Срочное"), required=False)
+    seen_assignee = SeenField()  # user id, or "none"
+    seen_urgent = SeenField()  # "1" or "0"
 
     def __init__(self, *args, users=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -360,6 +385,7 @@ class StaffTextForm(forms.Form):
         max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    seen_log = SeenField()  # id of the newest audit-log entry of the page
 
     def clean_body(self) -> str:
         value = clean_text(self.cleaned_data.get("body") or "")

@@ -127,16 +127,29 @@ def _subject(request: HttpRequest, name: str) -> str:
     return client_key(request)
 
 
-def is_limited(request: HttpRequest, name: str) -> bool:
-    """Whether the limit `name` is already used up (without counting a new event)."""
+def is_limited(request: HttpRequest, name: str, event: str = "") -> bool:
+    """Whether the limit `name` is already used up (without counting a new event).
+
+    An `event` already counted (the same report page tapped again) is never limited:
+    the repeat stores nothing, and must reach the page that shows its receipt.
+    """
     limit = LIMITS[name]
-    return (cache.get(_counter_key(name, _subject(request, name))) or 0) >= limit.count
+    subject = _subject(request, name)
+    if event and cache.get(_counter_key(name, f"{subject}:{event}")):
+        return False
+    return (cache.get(_counter_key(name, subject)) or 0) >= limit.count
 
 
-def hit(request: HttpRequest, name: str) -> bool:
-    """Count one event; True if it is still within the limit."""
+def hit(request: HttpRequest, name: str, event: str = "") -> bool:
+    """Count one event; True if it is still within the limit.
+
+    With `event`, the same event (taps racing with one report page) counts once.
+    """
     limit = LIMITS[name]
-    key = _counter_key(name, _subject(request, name))
+    subject = _subject(request, name)
+    if event and not cache.add(_counter_key(name, f"{subject}:{event}"), 1, timeout=limit.window):
+        return True
+    key = _counter_key(name, subject)
     if cache.add(key, 1, timeout=limit.window):
         return limit.count >= 1
     try:

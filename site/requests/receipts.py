@@ -1,7 +1,13 @@
 """Receipt codes: the only key a reporter holds to their report.
 
-A code is 16 random digits (GlobaLeaks' choice: easy to read out, write down and
-paste). It is shown once and never stored: the database keeps
+A code is 16 digits (GlobaLeaks' choice: easy to read out, write down and paste),
+derived from the 128-bit random token that the "check your report" page carries
+inside its encrypted state: an HMAC of the token under a key derived from
+``SECRET_KEY`` (:func:`code_for`). So a double tap, or the same page sent again
+after a lost answer, shows the same code without the code being kept anywhere:
+only the page that sent the report can reproduce it. The token itself is never
+stored either (the database keeps another keyed hash of it, ``submission_key``,
+which does not give the code). The code is never stored: the database keeps
 
 * a slow Argon2id hash of it, to verify a code; and
 * a short *lookup prefix*: the first 8 hex digits of an HMAC of the code under a
@@ -31,8 +37,18 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 def new_code() -> str:
-    """16 random digits, leading zeros allowed."""
+    """16 random digits, leading zeros allowed (demo reports; codes from before derivation)."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_for(token: str) -> str:
+    """The code of the report sent from the page that carries `token` (16 digits).
+
+    256 bits of HMAC reduced modulo 10**16: every code equally likely, to 1 part in 10**60.
+    """
+    key = hashlib.sha256(f"safechildhood.requests.receipt-code:{settings.SECRET_KEY}".encode())
+    digest = hmac.new(key.digest(), token.encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest, 'big') % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
 
 
 def normalise(raw: str) -> str | None:

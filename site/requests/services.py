@@ -14,7 +14,8 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -37,8 +38,20 @@ def submission_key(token: str) -> str:
     return hmac.new(key.digest(), token.encode(), hashlib.sha256).hexdigest()
 
 
+class AlreadySubmitted(Exception):
+    """The page's report is stored already (a double tap, or the page sent again)."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.pk)
+        self.report = report
+
+
 def find_submitted(token: str) -> Report | None:
-    return Report.objects.filter(submission_key=submission_key(token)).only("pk").first()
+    return (
+        Report.objects.filter(submission_key=submission_key(token))
+        .only("pk", "created_at", "urgent", "receipt_hash", "purged_at")
+        .first()
+    )
 
 
 def create_report(
@@ -50,10 +63,13 @@ def create_report(
     and its task is queued only after the commit: the report never waits for e-mail.
     A report flagged ``over_volume`` is e-mailed only if no other flagged report of
     its district was in the last hour (see :func:`_notify_now`).
+    Taps racing with the same page meet the unique ``submission_key``: one stores the
+    report, the others raise :class:`AlreadySubmitted` with it (the code is the same:
+    :func:`receipts.code_for`).
     """
     from .tasks import queue_notification
 
-    code = receipts.new_code()
+    code = receipts.code_for(token)
     district = answers.get("district")
     contact = has_contact(answers)
     report = Report(
@@ -74,14 +90,22 @@ def create_report(
         submission_key=submission_key(token),
     )
     report.set_receipt(code)
-    with transaction.atomic():
-        notify = _notify_now(report)
-        report.save()
-        if notify:
-            notification = ReportNotification.objects.create(report=report)
-            transaction.on_commit(lambda: queue_notification(notification.pk))
-        data = {"urgent": report.urgent, "over_volume": report.over_volume}
-        log(instance=report, action="requests.create", user=None, data=data)
+    try:
+        with transaction.atomic():
+            notify = _notify_now(report)
+            report.save()
+            if notify:
+                notification = ReportNotification.objects.create(report=report)
+                transaction.on_commit(lambda: queue_notification(notification.pk))
+            data = {"urgent": report.urgent, "over_volume": report.over_volume}
+            log(instance=report, action="requests.create", user=None, data=data)
+    except IntegrityError:
+        # PostgreSQL makes this insert wait for the other tap's commit, SQLite for its
+        # write lock: by now the winner's row is visible.
+        stored = find_submitted(token)
+        if stored is None:
+            raise
+        raise AlreadySubmitted(stored) from None
     return report, code
 
 
@@ -100,50 +124,158 @@ def _notify_now(report: Report) -> bool:
     ).exists()
 
 
-def change_status(report: Report, status: str, user, outcome: str = "") -> None:
-    old = report.status
-    now = timezone.now()
-    report.status = status
-    report.status_changed_at = now
-    if status == Status.CLOSED:
-        report.outcome = outcome
-        report.closed_at = now
-    else:
-        report.outcome = ""
-        report.closed_at = None
+# --- Staff changes: locked, merged, never lost --------------------------------------------------
+#
+# Two people can have one report open. Each change locks the report's row
+# (``SELECT … FOR UPDATE``; SQLite takes its write lock at ``BEGIN IMMEDIATE``),
+# compares what the person's page showed (``seen_*``) with what is stored now, and
+# writes only what the person changed and nobody else changed meanwhile. Notes and
+# messages are rows of their own: they are always kept.
+
+UNKNOWN: Any = object()  # the page did not say what it showed: nothing to compare with
+
+HANDLING_FIELDS = ("status", "status_changed_at", "outcome", "closed_at", "assignee", "urgent")
+HANDLING_FIELDS += ("service", "purged_at", "unread_reporter_message", "updated_at")
+
+
+class Conflict(Exception):
+    """Someone else changed `field` since the person's page was loaded: nothing was written."""
+
+    def __init__(self, report: Report, field: str) -> None:
+        super().__init__(field)
+        self.report = report
+        self.field = field
+
+
+def _locked(report: Report) -> Report:
+    """The report's current handling state, its row locked until the transaction ends."""
+    return Report.objects.select_for_update().only(*HANDLING_FIELDS).get(pk=report.pk)
+
+
+def _copy(source: Report, target: Report) -> None:
+    for name in HANDLING_FIELDS:
+        setattr(target, Report._meta.get_field(name).attname, source.serializable_value(name))
+
+
+def _merge(mine: Any, seen: Any, stored: Any) -> str:
+    """Three-way merge of one field: "keep", "write" or "conflict"."""
+    seen = stored if seen is UNKNOWN else seen
+    if mine in (seen, stored):  # not changed by this person, or already so
+        return "keep"
+    return "conflict" if stored != seen else "write"
+
+
+def change_status(
+    report: Report,
+    status: str,
+    user,
+    outcome: str = "",
+    *,
+    seen_status: str | None = None,
+    seen_reply: int | None = None,
+) -> Report:
+    """Move the report to `status`; raises :class:`Conflict` if the page was out of date.
+
+    ``seen_status`` is the status the person's page showed, ``seen_reply`` the newest
+    reporter message it showed (0 for none): a reply that arrived meanwhile must be read
+    before the report changes status. The same change made twice is made once.
+    """
     with transaction.atomic():
-        report.save(
+        current = _locked(report)
+        if seen_status is not None and current.status != seen_status:
+            if current.status == status and (status != Status.CLOSED or current.outcome == outcome):
+                _copy(current, report)
+                return current
+            raise Conflict(current, "status")
+        if seen_reply is not None and _replies_after(current, seen_reply):
+            raise Conflict(current, "reply")
+        if not current.can_move_to(status):
+            raise Conflict(current, "status")
+        old, now = current.status, timezone.now()
+        current.status, current.status_changed_at = status, now
+        closing = status == Status.CLOSED
+        current.outcome = outcome if closing else ""
+        current.closed_at = now if closing else None
+        current.save(
             update_fields=["status", "status_changed_at", "outcome", "closed_at", "updated_at"]
         )
         log(
-            instance=report,
+            instance=current,
             action="requests.status",
             user=user,
-            data={"from": old, "to": status, "outcome": report.outcome},
+            data={"from": old, "to": status, "outcome": current.outcome},
         )
+    _copy(current, report)
+    return current
 
 
-def assign(report: Report, assignee, urgent: bool, user) -> None:
-    changes: dict[str, Any] = {}
-    if report.assignee_id != (assignee.pk if assignee else None):
-        report.assignee = assignee
-        changes["assignee"] = assignee.get_username() if assignee else ""
-    if report.urgent != urgent:
-        report.urgent = urgent
-        changes["urgent"] = urgent
-    if not changes:
-        return
+def _replies_after(report: Report, message_id: int) -> bool:
+    return ReportMessage.objects.filter(
+        report=report, direction=ReportMessage.Direction.FROM_REPORTER, pk__gt=message_id
+    ).exists()
+
+
+def assign(
+    report: Report,
+    assignee,
+    urgent: bool,
+    user,
+    *,
+    seen_assignee: Any = UNKNOWN,
+    seen_urgent: Any = UNKNOWN,
+) -> list[str]:
+    """Set the assignee and the urgency, each merged three ways (see :func:`_merge`).
+
+    ``seen_assignee`` is the user id (or None) the page showed. Returns the fields not
+    written because someone else changed them meanwhile.
+    """
+    mine = assignee.pk if assignee else None
     with transaction.atomic():
-        report.save(update_fields=["assignee", "urgent", "updated_at"])
-        if "assignee" in changes:
-            log(
-                instance=report,
-                action="requests.assign",
-                user=user,
-                data={"assignee": changes["assignee"]},
-            )
-        if "urgent" in changes:
-            log(instance=report, action="requests.urgency", user=user, data={"urgent": urgent})
+        current = _locked(report)
+        merged = {
+            "assignee": _merge(mine, seen_assignee, current.assignee_id),
+            "urgent": _merge(urgent, seen_urgent, current.urgent),
+        }
+        if merged["assignee"] == "write":
+            current.assignee = assignee
+            current.save(update_fields=["assignee", "updated_at"])
+            name = assignee.get_username() if assignee else ""
+            log(instance=current, action="requests.assign", user=user, data={"assignee": name})
+        if merged["urgent"] == "write":
+            current.urgent = urgent
+            current.save(update_fields=["urgent", "updated_at"])
+            log(instance=current, action="requests.urgency", user=user, data={"urgent": urgent})
+    _copy(current, report)
+    return [field for field, result in merged.items() if result == "conflict"]
+
+
+def set_service(report: Report, service, user, *, seen_service: Any = UNKNOWN) -> list[str]:
+    """Set the registry service that handles the report (merged like :func:`assign`)."""
+    mine = service.pk if service else None
+    with transaction.atomic():
+        current = _locked(report)
+        merged = _merge(mine, seen_service, current.service_id)
+        if merged == "write":
+            current.service = service
+            current.save(update_fields=["service", "updated_at"])
+            name = service.name if service else ""
+            log(instance=current, action="requests.service", user=user, data={"service": name})
+    _copy(current, report)
+    return ["service"] if merged == "conflict" else []
+
+
+def take(report: Report, user) -> bool:
+    """«Взять в работу»: assign to `user` and start triage, unless someone else has it."""
+    with transaction.atomic():
+        current = _locked(report)
+        if current.purged_at or current.assignee_id not in (None, user.pk):
+            _copy(current, report)
+            return False
+        assign(current, user, current.urgent, user)
+        if current.status == Status.NEW:
+            change_status(current, Status.TRIAGE, user)
+    _copy(current, report)
+    return True
 
 
 def add_note(report: Report, body: str, user) -> ReportNote:
@@ -165,23 +297,46 @@ def message_reporter(report: Report, body: str, user) -> ReportMessage:
     return message
 
 
+class ReportGone(Exception):
+    """The report's content was deleted (retention) before the reporter's message arrived."""
+
+
 def reporter_follow_up(report: Report, body: str) -> ReportMessage:
+    """Store the reporter's message and flag it for staff, whatever its status.
+
+    The row lock orders it with a staff member's status change: either the change
+    comes first (and the message is flagged unread on the changed report), or the
+    message does (and the change waits until someone has read it).
+    """
     with transaction.atomic():
+        current = _locked(report)
+        if current.purged_at:
+            raise ReportGone
         message = ReportMessage.objects.create(
-            report=report, body=body, direction=ReportMessage.Direction.FROM_REPORTER
+            report=current, body=body, direction=ReportMessage.Direction.FROM_REPORTER
         )
-        Report.objects.filter(pk=report.pk).update(
-            unread_reporter_message=True, updated_at=timezone.now()
-        )
-        log(instance=report, action="requests.message_from_reporter", user=None)
+        current.unread_reporter_message = True
+        current.save(update_fields=["unread_reporter_message", "updated_at"])
+        log(instance=current, action="requests.message_from_reporter", user=None)
     return message
 
 
-def log_content_view(report: Report, user) -> None:
-    """Every view of decrypted content is an audit entry."""
+def log_content_view(report: Report, user, shown_reply: int = 0) -> None:
+    """Every view of decrypted content is an audit entry.
+
+    The "new reply" flag is cleared only if the page showed the newest reply
+    (``shown_reply``, its id): one that arrived while the page was built stays new.
+    """
     log(instance=report, action="requests.view_content", user=user)
     if report.unread_reporter_message:
-        Report.objects.filter(pk=report.pk).update(unread_reporter_message=False)
+        newer = ReportMessage.objects.filter(
+            report=OuterRef("pk"),
+            direction=ReportMessage.Direction.FROM_REPORTER,
+            pk__gt=shown_reply,
+        )
+        Report.objects.filter(pk=report.pk).exclude(Exists(newer)).update(
+            unread_reporter_message=False
+        )
 
 
 def purge(report: Report, user=None) -> None:

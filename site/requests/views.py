@@ -9,6 +9,7 @@ Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-ref
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -41,6 +43,8 @@ from .models import Category, DangerNow, Report, ReporterRole, Verification
 FORM_NAME = "report"
 STATUS_FORM_NAME = "status"
 STATUS_TOKEN_TTL = 30 * 60
+# How long the same check page, sent again, shows its receipt code again.
+RECEIPT_REPEAT_SECONDS = 30 * 60
 MAX_BODY_BYTES = 256 * 1024  # far above the largest honest form (5000 Cyrillic characters, twice)
 
 
@@ -384,6 +388,9 @@ def send(request: HttpRequest) -> HttpResponse:
     if opened is None:
         return _forbidden(request)
     state, expired = opened
+    stored = services.find_submitted(state["k"])
+    if stored is not None:  # a double tap, Back and send, or a retry after a lost answer
+        return _sent_again(request, stored, state["k"])
     answers = state["a"]
 
     # Re-validate: the state was built by us, but the district list may have changed.
@@ -407,28 +414,66 @@ def send(request: HttpRequest) -> HttpResponse:
         if not consent_form.is_valid():
             return _render_check(request, answers, raw_state, consent_form=consent_form, status=400)
 
-    if services.find_submitted(state["k"]) is not None:
-        return render(request, "requests/already_sent.html")
-
-    unverified = state["v"] == Verification.NONE
-    limits = (
-        ["report", "report_unverified", "report_unverified_network"] if unverified else ["report"]
-    )
-    if any(protection.is_limited(request, name) for name in limits):
+    within, over_volume = _check_limits(request, state)
+    if not within:
         return _too_many(request, retry_state=raw_state, retry_consent=bool(consent_form))
-    for name in limits:
-        protection.hit(request, name)
-    # Above the usual site-wide volume nobody is refused: the report is flagged for staff.
-    over_volume = unverified and not protection.hit(request, "report_unverified_global")
+    try:
+        report, code = services.create_report(
+            answers, token=state["k"], verified_by=state["v"], over_volume=over_volume
+        )
+    except services.AlreadySubmitted as taps:  # another tap of this page stored it first
+        return _sent_again(request, taps.report, state["k"])
+    return _confirmation(request, report, code)
 
-    report, code = services.create_report(
-        answers, token=state["k"], verified_by=state["v"], over_volume=over_volume
+
+def _check_limits(request: HttpRequest, state: dict[str, Any]) -> tuple[bool, bool]:
+    """Check, then count, the report limits; taps of one page count once.
+
+    Returns (within the limits, over the usual volume): above the usual site-wide volume
+    of reports without verification nobody is refused; the report is flagged for staff.
+    """
+    unverified = state["v"] == Verification.NONE
+    limits = ["report"]
+    if unverified:
+        limits += ["report_unverified", "report_unverified_network"]
+    event = services.submission_key(state["k"])
+    if any(protection.is_limited(request, name, event=event) for name in limits):
+        return False, False
+    for name in limits:
+        protection.hit(request, name, event=event)
+    over_volume = unverified and not protection.hit(
+        request, "report_unverified_global", event=event
     )
-    return render(
-        request,
-        "requests/confirmation.html",
-        {"code": code, "code_grouped": receipts.grouped(code), "urgent": report.urgent},
-    )
+    return True, over_volume
+
+
+def _confirmation(request: HttpRequest, report: Report, code: str, repeated: bool = False):
+    context = {
+        "code": code,
+        "code_grouped": receipts.grouped(code),
+        "urgent": report.urgent,
+        "repeated": repeated,
+    }
+    return render(request, "requests/confirmation.html", context)
+
+
+def _sent_again(request: HttpRequest, report: Report, token: str) -> HttpResponse:
+    """The same page sent again: the same confirmation while it is fresh, else "already sent".
+
+    Only for ``RECEIPT_REPEAT_SECONDS`` after the report was stored (a lost answer is
+    retried within minutes; later, on a shared computer, it could be the next person
+    pressing Back), and only a code that opens this report (reports stored before codes
+    were derived from the page have another one).
+    """
+    code = receipts.code_for(token)
+    age = timezone.now() - report.created_at
+    if (
+        age <= dt.timedelta(seconds=RECEIPT_REPEAT_SECONDS)
+        and not report.purged_at
+        and receipts.verify_code(report.receipt_hash, code)
+    ):
+        return _confirmation(request, report, code, repeated=True)
+    return render(request, "requests/already_sent.html")
 
 
 # --- Status page ------------------------------------------------------------------------------
@@ -518,7 +563,18 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         return render(request, "requests/status.html", _status_context(report, form), status=400)
-    services.reporter_follow_up(report, form.cleaned_data["body"])
+    try:
+        services.reporter_follow_up(report, form.cleaned_data["body"])
+    except services.ReportGone:  # the retention period ended while the reporter wrote
+        return _problem(
+            request,
+            410,
+            _("Работа по сообщению завершена"),
+            _(
+                "Содержание этого обращения удалено по сроку хранения, и дополнить его нельзя. "
+                "Если нужно, отправьте новое сообщение."
+            ),
+        )
     context = _status_context(report)
     context["sent"] = True
     return render(request, "requests/status.html", context)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
@@ -14,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
 from . import admin_views
-from .models import InboxScope, Outcome, Report, ReportLogEntry, Status
+from .models import InboxScope, Outcome, Report, ReportLogEntry, Status, user_sees_all_districts
 
 
 class InboxMenuItem(MenuItem):
@@ -39,6 +40,36 @@ class InboxMenuItem(MenuItem):
         )
 
 
+class ReportURLFinder(ModelAdminURLFinder):
+    """A report's admin URL is its inbox page (reports have no edit view), for those in scope.
+
+    Wagtail asks for it wherever it links an object, e.g. the site history. The user's
+    districts are read once per finder, so a page of history entries costs one query.
+    """
+
+    def construct_edit_url(self, instance: Report) -> str:
+        return reverse("inbox:detail", args=[instance.pk])
+
+    def get_edit_url(self, instance: Report) -> str | None:
+        if self.user is not None and not self._may_view(instance):
+            return None
+        return self.construct_edit_url(instance)
+
+    def _may_view(self, instance: Report) -> bool:
+        user = self.user
+        if not user.is_active or not user.has_perm("requests.view_report"):
+            return False
+        if user_sees_all_districts(user):
+            return True
+        if not hasattr(self, "_districts"):
+            self._districts = set(
+                InboxScope.districts.through.objects.filter(inboxscope__user=user).values_list(
+                    "district_id", flat=True
+                )
+            )
+        return instance.district_id in self._districts
+
+
 class ReportViewSet(ModelViewSet):
     """List and report pages only: reports are never created, edited or deleted by hand."""
 
@@ -54,6 +85,7 @@ class ReportViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
     add_to_reference_index = False
+    url_finder_class = ReportURLFinder
 
     @property
     def menu_item_class(self):

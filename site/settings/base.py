@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Wait for a writer instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Transactions take the write lock when they begin: one that read and then writes
+    # (a locked staff change) would otherwise meet another such writer in a deadlock,
+    # which SQLite answers at once with "database is locked" instead of waiting.
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer must cost seconds, not minutes (psycopg waits
     # 130 s by default, a DNS server that does not answer 10 s): the same backend

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -34,6 +36,45 @@ def _fresh_limits(settings):
     settings.REPORTS_ALTCHA_COST = 50
     yield
     cache.clear()
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """What migrations create (the locale, the inbox groups, the root page) and a site,
+    written again: pytest-django runs tests on real transactions last, after others
+    whose database flush removed it."""
+    from wagtail.models import Locale, Page
+
+    from tests.browser.conftest import reseed_migration_data
+    from tests.factories import build_site
+
+    reseed_migration_data()
+    russian = Locale.objects.get_or_create(language_code="ru")[0]
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=russian))
+    build_site()
+
+
+@pytest.fixture
+def slow_first_audit_entry(monkeypatch):
+    """The first audit entry written (inside the first writer's transaction) takes 0.3 s.
+
+    Tests of simultaneous requests use it so that the others reach the row lock or the
+    unique key while that transaction is open: a real wait, on every run.
+    """
+    from safechildhood.requests import services
+
+    real_log, guard, done = services.log, threading.Lock(), []
+
+    def slow_log(*args, **kwargs):
+        with guard:
+            first = not done
+            done.append(True)
+        if first:
+            time.sleep(0.3)
+        return real_log(*args, **kwargs)
+
+    monkeypatch.setattr(services, "log", slow_log)
 
 
 @pytest.fixture
