@@ -195,7 +195,7 @@ def test_racing_taps_are_counted_once(rf, district, client):
     request = rf.post("/report/send/", REMOTE_ADDR="192.0.2.7")
     other = rf.post("/report/send/", REMOTE_ADDR="192.0.2.7")
     protection.hit(other, "report_unverified")  # an earlier report of this client
-    assert views._within_limits(request, opened)
-    assert views._within_limits(request, opened)  # the second tap: not counted again
-    assert views._within_limits(request, opened)  # the counter is at 2 = the limit now
+    assert views._check_limits(request, opened)[0]
+    assert views._check_limits(request, opened)[0]  # the second tap: not counted again
+    assert views._check_limits(request, opened)[0]  # the counter is at 2 = the limit now
     assert protection.is_limited(other, "report_unverified")  # another page is refused
