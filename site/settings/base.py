@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications ----------------------------------------------------------
 
 INSTALLED_APPS = [
+    "safechildhood.core",
     "safechildhood.home",
     "safechildhood.news",
     "safechildhood.registry",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "safechildhood.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Control characters out of every GET/POST parameter before any view (issue 9).
+    "safechildhood.core.clean_input.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

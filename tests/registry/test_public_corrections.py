@@ -234,3 +234,16 @@ def test_the_form_page_works_on_its_own_and_for_unknown_services(client, service
     assert client.get("/services/net-takoy/correction/").status_code == 404
     assert client.post("/services/net-takoy/correction/", {}).status_code == 404
     assert client.put(URL).status_code == 405
+
+
+def test_nul_bytes_and_control_characters_are_removed_from_the_note(client, service):
+    """Issue 9, defect 8: PostgreSQL refuses NUL bytes; they and other control characters
+    are removed from every parameter before the form sees them."""
+    data = form_data(
+        client, description="Сменился\x00 телефон\x01: 8 (8172) 00-00-10", contact="a@b.ru\x00"
+    )
+    data["\x00"] = "\x00"
+    response = send(client, data)
+    assert response.status_code == 302
+    note = ServiceCorrection.objects.get()
+    assert (note.description, note.contact) == ("Сменился телефон: 8 (8172) 00-00-10", "a@b.ru")
