@@ -9,7 +9,7 @@ pairs (names repeat) or raw, badly encoded text.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from hypothesis import strategies as st
 
@@ -220,7 +220,8 @@ def query_string(params: dict[str, st.SearchStrategy[str]]) -> st.SearchStrategy
 
 
 def slug(*known: str) -> st.SearchStrategy[str]:
-    """A path segment: a known slug, a near miss or junk (never a slash)."""
+    """A path segment: a known slug, a near miss or junk (never a slash). Quote it
+    (:func:`segment`) before putting it in a URL: «?» or «#» would end the path."""
     junk = st.text(ANY_CHARACTER, min_size=1, max_size=40).map(lambda s: s.replace("/", ""))
     options = [
         junk.filter(bool),
@@ -232,3 +233,8 @@ def slug(*known: str) -> st.SearchStrategy[str]:
 
 
 LANGUAGE_PREFIX = st.sampled_from(["", "/en"])
+
+
+def segment(raw: str) -> str:
+    """`raw` as one percent-encoded path segment."""
+    return quote(raw, safe="")

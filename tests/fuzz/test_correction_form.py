@@ -33,7 +33,7 @@ def test_correction_form(demo):
         pairs = [("description", description), ("contact", contact), *junk]
         pairs += [("form_token", token(token_kind, "registry_correction"))]
         pairs += [("homepage_url", honeypot)]
-        url = f"{prefix}/services/{slug}/correction/"
+        url = f"{prefix}/services/{s.segment(slug)}/correction/"
         with example():
             before = counts()
             response = post(Client(), url, pairs, headers, multipart)

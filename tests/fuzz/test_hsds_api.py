@@ -85,8 +85,8 @@ def test_hsds_details_and_unknown_paths(demo):
         st.uuids().map(str),
     )
     paths = st.one_of(
-        st.tuples(st.sampled_from(LISTS), ids).map(lambda pair: f"{pair[0]}/{pair[1]}"),
-        st.lists(s.slug(), min_size=1, max_size=3).map("/".join),
+        st.tuples(st.sampled_from(LISTS), ids).map(lambda pair: f"{pair[0]}/{s.segment(pair[1])}"),
+        st.lists(s.slug().map(s.segment), min_size=1, max_size=3).map("/".join),
         st.sampled_from(["", "openapi.json", "locations", "services/a/b"]),
     )
 

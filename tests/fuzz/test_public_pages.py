@@ -94,9 +94,9 @@ def test_registry_district_and_service_pages(demo):
     def run(prefix, target, query):
         kind, slug = target
         url = {
-            "district": f"/services/district/{slug}/",
-            "service": f"/services/{slug}/",
-            "correction": f"/services/{slug}/correction/",
+            "district": f"/services/district/{s.segment(slug)}/",
+            "service": f"/services/{s.segment(slug)}/",
+            "correction": f"/services/{s.segment(slug)}/correction/",
         }[kind]
         known = demo.district_slugs if kind == "district" else demo.service_slugs
         with example():
@@ -167,8 +167,12 @@ def _cleaned_names(query: str) -> set[str]:
 def test_information_pages_and_junk_paths(demo):
     paths = st.one_of(
         st.sampled_from(demo.page_paths),
-        st.lists(s.slug(), min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts) + "/"),
-        st.sampled_from(demo.page_paths).flatmap(lambda p: s.slug().map(lambda x: f"{p}{x}/")),
+        st.lists(s.slug().map(s.segment), min_size=1, max_size=3).map(
+            lambda parts: "/" + "/".join(parts) + "/"
+        ),
+        st.sampled_from(demo.page_paths).flatmap(
+            lambda p: s.slug().map(lambda x: f"{p}{s.segment(x)}/")
+        ),
     )
 
     @given(prefix=s.LANGUAGE_PREFIX, path=paths, query=s.query_string({"q": s.text()}))
