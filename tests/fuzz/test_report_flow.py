@@ -334,3 +334,32 @@ def test_follow_up(demo):
             assert_consistent()
 
     run()
+
+
+def test_report_pages_with_any_query_and_method(demo):
+    """The start page, the form, the status page and the proof-of-work challenge: any
+    query string is ignored; a method a page does not take is a 405."""
+    pages = {
+        "/report/": {"GET"},
+        "/report/form/": {"GET", "POST"},
+        "/report/send/": {"POST"},
+        "/report/status/": {"GET", "POST"},
+        "/report/status/message/": {"POST"},
+        "/report/altcha/": {"GET"},
+    }
+
+    @given(
+        prefix=s.LANGUAGE_PREFIX,
+        page=st.sampled_from(sorted(pages)),
+        method=st.sampled_from(["GET", "GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+        query=s.query_string({"q": s.text(), "state": s.text(), "code": s.text()}),
+    )
+    def run(prefix, page, method, query):
+        with example():
+            before = counts()
+            response = Client().generic(method, f"{prefix}{page}?{query}")
+            methods = pages[page] | ({"HEAD"} if "GET" in pages[page] else set())
+            assert_answer(response, {200} if method in methods else {405}, f"{method} {page}")
+            assert_read_only(before, page)
+
+    run()
