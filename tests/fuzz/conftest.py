@@ -6,6 +6,7 @@ Profiles (hypothesis settings, chosen by ``FUZZ_PROFILE``):
   CI runs the same examples every time.
 * ``fuzz`` (``make fuzz``): 1,000 examples per endpoint, random, failures remembered in
   ``.hypothesis/`` and replayed first next time.
+* ``replay``: only the failures remembered in ``.hypothesis/`` (quick, after a ``make fuzz``).
 
 Speed: the demo content is loaded once for the whole package (a package-scoped fixture
 inside a transaction rolled back at the end), and every example runs in a savepoint of
@@ -30,7 +31,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "quick",
@@ -48,6 +49,12 @@ settings.register_profile(
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.data_too_large, HealthCheck.too_slow],
+)
+# Only the failures `make fuzz` remembered in .hypothesis/, replayed (and shrunk).
+settings.register_profile(
+    "replay",
+    parent=settings.get_profile("fuzz"),
+    phases=[Phase.explicit, Phase.reuse, Phase.shrink],
 )
 settings.load_profile(os.environ.get("FUZZ_PROFILE", "quick"))
 

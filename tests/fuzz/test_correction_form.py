@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from . import strategies as s
 from .checks import assert_answer, assert_consistent, counts
 from .conftest import example
-from .test_report_flow import CROSS_SITE, JUNK_FIELDS, TOKENS, is_cross_site, post, token
+from .test_report_flow import (
+    CROSS_SITE,
+    JUNK_FIELDS,
+    TOKENS,
+    is_cross_site,
+    post,
+    readable,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +47,7 @@ def test_correction_form(demo):
             response = post(Client(), url, pairs, headers, multipart)
             if slug not in demo.service_slugs:
                 allowed = {404}
-            elif token_kind != "valid" or is_cross_site(headers):
+            elif token_kind != "valid" or is_cross_site(headers) or not readable(pairs, multipart):
                 allowed = {400, 403}
             else:
                 allowed = {200, 302}
