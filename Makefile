@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages migrate demo lint format prod-check bench clean \
+.PHONY: run test fuzz install install-dev messages migrate demo lint format prod-check bench clean \
 	bench-http load
 
 $(PY):
@@ -53,6 +53,11 @@ test: install-dev messages
 	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Property-based fuzzing of every public endpoint, 1,000 examples each (tests/fuzz;
+# `make test` runs the same tests with 25 examples each).
+fuzz: install-dev messages
+	FUZZ_PROFILE=fuzz $(VENV)/bin/pytest -m fuzz tests/fuzz --durations=0 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ today, Elasticsearch tomorrow) stays behind ``search.backends``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 MAX_QUERY_LENGTH = 200
 DEFAULT_PER_PAGE = 20
 MAX_PAGE_NUMBER = 1_000_000  # beyond it a page number is junk, not a page
+# A word is what a search can match: at least one letter or digit (not «_», which
+# ``\w`` counts but no search index does).
+HAS_WORD = re.compile(r"[^\W_]")
 
 # Orderings a caller may ask for. "" lets the search choose: nearest first when
 # there is a point to measure from, else relevance when there is a query, else name.
@@ -36,12 +40,22 @@ ORDERINGS = (ORDER_AUTO, ORDER_RELEVANCE, ORDER_DISTANCE, ORDER_NAME)
 
 def clean_query(raw: str | None) -> tuple[str, list[str]]:
     """Collapse whitespace, drop control characters, cut to ``MAX_QUERY_LENGTH``
-    (at a word boundary).
+    (at a word boundary); a query without a single letter or digit («-», «?», ««»»)
+    is no query at all.
 
-    Returns the query and the messages for the visitor (a cut query is said to be cut).
+    Returns the query and the messages for the visitor (a cut query is said to be cut,
+    a query without words is said to have been ignored).
     """
     text = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
     text = " ".join(text.split())
+    if text and not HAS_WORD.search(text):
+        # Punctuation alone searches for nothing: as GOV.UK does, search without it
+        # and say so, instead of an empty (or, worse, failing) search.
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        return "", [
+            _("В запросе «%(query)s» нет ни одного слова: напишите, что вы ищете, словами.")
+            % {"query": shown}
+        ]
     messages: list[str] = []
     if len(text) > MAX_QUERY_LENGTH:
         cut = text[:MAX_QUERY_LENGTH]

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
@@ -308,7 +309,14 @@ class NearestFirst:
     def _ranked(self, start: int, stop: int | None) -> tuple[list[tuple[int, float | None]], int]:
         """(primary key, km) of the window, nearest first, and the number of matches
         (0 when the window is empty)."""
-        matches_sql, matches_params = self.services.order_by().values("pk").query.sql_with_params()
+        try:
+            matches_sql, matches_params = (
+                self.services.order_by().values("pk").query.sql_with_params()
+            )
+        except EmptyResultSet:
+            # Matches that cannot even be written as SQL: ``.none()`` or ``pk__in=[]``
+            # (an engine that found nothing). Nothing to rank.
+            return [], 0
         latitude, longitude = self.point
         point = [latitude, math.cos(math.radians(latitude)), longitude]
         table = Service._meta.db_table

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
+from safechildhood.core.clean_input import strip_control_characters
 from safechildhood.registry.models import District
 
 from .models import TRANSITIONS, Category, DangerNow, Outcome, ReporterRole, Status
@@ -40,9 +41,11 @@ MAX_DESCRIPTION = 5000
 
 
 def clean_text(value: str) -> str:
-    """Normalise line ends and strip control characters other than newline and tab."""
+    """Normalise line ends and strip control characters other than newline and tab
+    (the middleware already did for the request; answers also come back from the
+    check page's sealed state)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+    return strip_control_characters(value).strip()
 
 
 class GovukErrorsMixin:

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "safechildhood.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Control characters out of every GET/POST parameter before any view (issue 9).
+    "safechildhood.core.clean_input.CleanInputMiddleware",
     # Database down: a 503 page without the database (after static files, before the session).
     "safechildhood.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -506,6 +506,47 @@ def test_search_syntax_characters_never_break(client, data, query):
     assert get(client, "services", search=query).status_code == 200
 
 
+@pytest.mark.parametrize("query", ['"', "'", '"медиатор', "«»", "-", "?", "...", "—", "+", "*"])
+def test_search_without_words_is_an_explicit_empty_result(client, data, query):
+    """Issue 9, defect 3 in the API: a search that reduces to no word matches nothing
+    (an empty, valid page), as everywhere the site searches; `"` was a 500 on SQLite."""
+    page = ok(client, "services", search=query)
+    if query == '"медиатор':
+        assert names(page) == {data["mediation"].name}
+    else:
+        assert page["empty"] is True and page["total_items"] == 0
+        assert_valid(page, openapi_response("/services"))
+
+
+@pytest.mark.parametrize("path", ["services", "organizations", "taxonomies", "taxonomy_terms"])
+def test_nul_and_control_characters_in_search_are_removed(client, data, path):
+    """Issue 9, defect 8: PostgreSQL refuses NUL bytes (a 500 there, and an FTS5 error on
+    SQLite); control characters are removed from every parameter before the view runs."""
+    assert ok(client, path, search="\x00") == ok(client, path)
+    assert ok(client, path, search="\x00\x01\x1f\x7f") == ok(client, path)
+    if path == "services":
+        assert names(ok(client, path, search="меди\x00атор")) == {data["mediation"].name}
+    if path == "organizations":
+        assert ok(client, path, search="КЦСОН\x00")["total_items"] == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "1\x00"},
+        {"per_page": "\x005"},
+        {"locale": "en\x00"},
+        {"full": "true\x00"},
+        {"modified_after": "2020-01-01\x00"},
+        {"organization_id": "\x00"},
+        {"taxonomy_term_id": "\x00"},
+        {"\x00": "\x00"},
+    ],
+)
+def test_nul_bytes_in_any_parameter_are_never_a_500(client, data, params):
+    assert get(client, "services", **params).status_code in (200, 400, 404)
+
+
 def test_over_long_search_is_cut_not_rejected(client, data):
     assert ok(client, "services", search="медиатор " * 500)["empty"] in (True, False)
 

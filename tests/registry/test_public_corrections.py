@@ -234,3 +234,34 @@ def test_the_form_page_works_on_its_own_and_for_unknown_services(client, service
     assert client.get("/services/net-takoy/correction/").status_code == 404
     assert client.post("/services/net-takoy/correction/", {}).status_code == 404
     assert client.put(URL).status_code == 405
+
+
+def test_nul_bytes_and_control_characters_are_removed_from_the_note(client, service):
+    """Issue 9, defect 8: PostgreSQL refuses NUL bytes; they and other control characters
+    are removed from every parameter before the form sees them."""
+    data = form_data(
+        client, description="Сменился\x00 телефон\x01: 8 (8172) 00-00-10", contact="a@b.ru\x00"
+    )
+    data["\x00"] = "\x00"
+    response = send(client, data)
+    assert response.status_code == 302
+    note = ServiceCorrection.objects.get()
+    assert (note.description, note.contact) == ("Сменился телефон: 8 (8172) 00-00-10", "a@b.ru")
+
+
+def test_a_body_that_cannot_be_read_is_a_calm_400_with_the_numbers(client, service):
+    """Found by the fuzz suite: a multipart field whose name is ~1000 characters long makes
+    Django's parser give up (MultiPartParserError); the answer was Django's bare «Bad
+    Request (400)». It is the site's own 400 page, with the emergency numbers."""
+    data = form_data(client)
+    data["0" * 980] = ""
+    response = send(client, data)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert {"tel:112", "tel:88002000122"} <= {a["href"] for a in page.find_all("a")}
+    assert page.html["lang"] == "ru"
+    english = client.post("/en" + URL, data, REMOTE_ADDR="203.0.113.7")
+    assert english.status_code == 400
+    assert BeautifulSoup(english.content, "html.parser").html["lang"] == "en"
+    assert "If a child is in danger, call" in english.content.decode()
+    assert not ServiceCorrection.objects.exists()

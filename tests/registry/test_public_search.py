@@ -241,6 +241,42 @@ def test_clean_query_cuts_long_input_and_says_so():
     assert clean_query("медиатор") == ("медиатор", [])
 
 
+@pytest.mark.parametrize("raw", ["-", "?", "!", "...", "«»", "—", "+", "_", " * ", "\x00", "\"'("])
+def test_a_query_without_words_becomes_no_query_and_says_so(raw):
+    query, messages = clean_query(raw)
+    assert query == ""
+    if raw.strip() and raw != "\x00":
+        assert len(messages) == 1 and "нет ни одного слова" in messages[0]
+    assert clean_query("ё") == ("ё", []) and clean_query("112") == ("112", [])
+
+
+@pytest.mark.parametrize("where", [{"district": "vologda"}, {"near": VOLOGDA}])
+def test_no_words_with_a_district_or_a_point_lists_the_same_services(data, where):
+    places, services = data
+    filters = {"district": places["vologda"]} if "district" in where else {}
+    near = where.get("near")
+    plain = search_services(SearchRequest(filters=filters, near=near))
+    raw_near = f"{near[0]},{near[1]}" if near else None
+    punctuated = search_services(
+        SearchRequest.from_input(query="—", filters=filters, near=raw_near)
+    )
+    assert names(punctuated) == names(plain) != []
+    assert any("нет ни одного слова" in message for message in punctuated.messages)
+
+
+@pytest.mark.parametrize("empty", ["none", "no_ids"])
+def test_nearest_first_over_nothing_is_an_empty_page(data, empty):
+    """An engine may hand back no ids (Elasticsearch found nothing): ``pk__in=[]`` cannot
+    even be compiled (EmptyResultSet), and nearest first must still give an empty page."""
+    from search.services import nearest_first
+
+    services = Service.objects.none() if empty == "none" else Service.objects.filter(pk__in=[])
+    nearest = nearest_first(services, *VOLOGDA)
+    page, messages = nearest.page(3, 10)
+    assert list(page.object_list) == [] and page.paginator.count == 0 and messages == []
+    assert list(nearest) == [] and nearest.count() == 0 and nearest[0:5] == []
+
+
 @pytest.mark.parametrize("raw", ["abc", "0", "-3", "1e9", "99999999999999999999", "2.5"])
 def test_bad_page_numbers_become_page_one_with_a_message(raw):
     number, messages = parse_page(raw)

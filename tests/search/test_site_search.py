@@ -179,6 +179,29 @@ def test_search_syntax_in_the_words_is_never_an_error(client, site, query):
     get(client, q=query)
 
 
+@pytest.mark.parametrize(("type_", "page"), [("", ""), ("service", ""), ("news", "7")])
+def test_a_query_without_words_is_treated_as_no_words_and_says_so(client, site, type_, page):
+    """Issue 9, defect 3 (the same input as on the registry): no words, no search, a message."""
+    for query in ["-", "?", "!", "...", "«»", "—", "+", "*", '"', "_"]:
+        params = {
+            "q": query,
+            **({"type": type_} if type_ else {}),
+            **({"page": page} if page else {}),
+        }
+        soup = get(client, **params)
+        notice = " ".join(p.get_text() for p in soup.select(".notice"))
+        assert "нет ни одного слова" in notice, query
+        assert soup.select_one("form.search-form input[name=q]")["value"] == ""
+        assert not soup.select(".search-result") and not soup.select(".search-empty")
+
+
+def test_a_query_without_words_is_not_counted_as_a_search(client, site):
+    from wagtail.contrib.search_promotions.models import Query
+
+    get(client, q="«»")
+    assert not Query.objects.exists()
+
+
 def test_over_long_query_is_cut_and_says_so(client, site):
     soup = get(client, q="медиация " * 100)
     assert "200 символам" in soup.select_one(".notice").get_text()

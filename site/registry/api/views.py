@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import Locale
 
+from search import backends
+
 from ..hsds import (
     HSDS_VERSION,
     PROFILE_URL,
@@ -375,11 +377,9 @@ def service_list(request: HttpRequest, params: Params) -> dict:
     services = filtered_services(params)
     serializer = HSDSSerializer(params.locale, params.default_locale)
     query = params.search
-    if query:
-        # Wagtail search cannot take the Exists() filters: search within their pks.
-        results = Service.objects.filter(pk__in=services.values("pk")).search(query)
-    else:
-        results = services.order_by("name", "pk")
+    # The site's own search (Russian word forms, syntax reduced to words, the configured
+    # engine), as the list page uses it: a search without a single word matches nothing.
+    results = backends.ranked(services, query) if query else services.order_by("name", "pk")
     total = results.count()
 
     def fetch(start: int, stop: int) -> list[Service]:
