@@ -42,6 +42,8 @@ demo: migrate
 # server and stops with it.
 run: messages demo
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/ (user admin)"
+	@echo "The first admin sign-in asks you to connect an authenticator app (QR code or key as text)"
+	@echo "and shows recovery codes: see README, 'Logging into the admin'."
 	@$(MANAGE) schedule_report_maintenance
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 2 & worker=$$!; \

@@ -11,12 +11,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 from search import views as search_views
 
 from . import views
+from .core.signin.views import LoginView as StaffLoginView
 from .sitemaps import LocalizedSitemap
 
 # Rendered without the database; a database failure becomes the 503 outage page.
 handler500 = "safechildhood.core.views.server_error"
 
 urlpatterns = [
+    # In front of Wagtail's login view: the same page, throttled, then the second factor
+    # (safechildhood.core.signin). `wagtailadmin_login` still names this address.
+    path("admin/login/", StaffLoginView.as_view(), name="core_signin_login"),
     # In front of wagtail-localize's own view at this address (see views.py).
     path(
         "admin/localize/submit/page/<int:page_id>/",

@@ -17,6 +17,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch):
+    """In tests `client.force_login(user)` means fully signed in: for a user who must use a
+    second factor, the session has also passed it (tests/signin.py). Tests of the sign-in
+    itself use `force_login_password_only` or the real login pages."""
+    from django.test import Client
+
+    from tests.signin import force_login_verified
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
 @pytest.fixture
 def page_cache(settings):
     """The page cache on. The test settings turn it off: most tests build content with

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_recaptcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +90,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end when idle or too old; nothing of the admin before the second factor.
+    "safechildhood.core.signin.middleware.StaffSessionMiddleware",
+    "safechildhood.core.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -199,11 +206,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /healthz reports the queue as "stale" (still 200) when a due task has waited this long.
 HEALTH_TASKS_STALE_AFTER = env.int("HEALTH_TASKS_STALE_AFTER", default=300)
 
-# --- Passwords ---------------------------------------------------------------
+# --- Passwords -----------------------------------------------------------------------
+# At least 12 characters, not like the user's name or e-mail, not a common password, not
+# only digits (Django's validators; their messages come in Russian and English).
 
+PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -211,6 +224,71 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# --- Staff sign-in (safechildhood.core.signin) -------------------------------------------
+# Second factor: required for superusers and for holders of these permissions (anyone who
+# can read reports or reset colleagues' factors); TWO_FACTOR_REQUIRED_FOR_ALL_STAFF=1
+# requires it of every admin user. Others may turn it on in their account.
+
+TWO_FACTOR_REQUIRED_PERMISSIONS = env.list(
+    "TWO_FACTOR_REQUIRED_PERMISSIONS",
+    default=["requests.view_report", "core.reset_second_factor"],
+)
+TWO_FACTOR_REQUIRED_FOR_ALL_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL_STAFF", default=False)
+WAGTAILADMIN_USER_LOGIN_FORM = "safechildhood.core.signin.forms.LoginForm"
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Безопасное детство")
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code: 1, 2, 4… s
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password.
+# Without WEBAUTHN_RP_ID the site's host is the relying party (Django checks it against
+# ALLOWED_HOSTS); WEBAUTHN_ORIGINS lists the origins when the site has several.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "safechildhood.core.signin.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "safechildhood.core.signin.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=[])
+# Without WEBAUTHN_ORIGINS the expected origin is derived from the validated host (the
+# helper above), so the package's "no allowed origins" check does not apply.
+PASSKEY_SILENCED_CHECKS = [] if OTP_WEBAUTHN_ALLOWED_ORIGINS else ["otp_webauthn.E030"]
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "django_otp_webauthn"
+
+# Throttling: after a failure the next attempt for that user name waits 0, 1, 3, 7 s;
+# the SIGNIN_HOLD_AFTER_FAILURES-th failure in a row holds it for SIGNIN_HOLD_MINUTES,
+# each further hold twice as long (at most SIGNIN_HOLD_MAX_HOURS). A client (keyed hash
+# of its address) gets SIGNIN_CLIENT_FAILURES failures per SIGNIN_CLIENT_WINDOW_MINUTES.
+SIGNIN_HOLD_AFTER_FAILURES = env.int("SIGNIN_HOLD_AFTER_FAILURES", default=5)
+SIGNIN_HOLD_MINUTES = env.int("SIGNIN_HOLD_MINUTES", default=15)
+SIGNIN_HOLD_MAX_HOURS = env.int("SIGNIN_HOLD_MAX_HOURS", default=24)
+SIGNIN_CLIENT_FAILURES = env.int("SIGNIN_CLIENT_FAILURES", default=20)
+SIGNIN_CLIENT_WINDOW_MINUTES = env.int("SIGNIN_CLIENT_WINDOW_MINUTES", default=15)
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: the socket's
+# address). Only ever hashed with a key, for rate limits; never stored or logged.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("REPORTS_TRUSTED_PROXY_COUNT", default=0)
+)
+
+# Sessions: a signed-in session ends after this long without a request, and this long
+# after sign-in whatever happens (only staff have accounts).
+ADMIN_SESSION_IDLE_MINUTES = env.int("ADMIN_SESSION_IDLE_MINUTES", default=30)
+ADMIN_SESSION_MAX_HOURS = env.int("ADMIN_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_HOURS * 60 * 60
+
+for _name, _value, _lowest, _highest in [
+    ("SIGNIN_HOLD_AFTER_FAILURES", SIGNIN_HOLD_AFTER_FAILURES, 2, 20),
+    ("SIGNIN_HOLD_MINUTES", SIGNIN_HOLD_MINUTES, 1, 24 * 60),
+    ("SIGNIN_HOLD_MAX_HOURS", SIGNIN_HOLD_MAX_HOURS, 1, 7 * 24),
+    ("SIGNIN_CLIENT_FAILURES", SIGNIN_CLIENT_FAILURES, 5, 1000),
+    ("SIGNIN_CLIENT_WINDOW_MINUTES", SIGNIN_CLIENT_WINDOW_MINUTES, 1, 24 * 60),
+    ("ADMIN_SESSION_IDLE_MINUTES", ADMIN_SESSION_IDLE_MINUTES, 1, 24 * 60),
+    ("ADMIN_SESSION_MAX_HOURS", ADMIN_SESSION_MAX_HOURS, 1, 7 * 24),
+]:
+    if not _lowest <= _value <= _highest:
+        raise ImproperlyConfigured(
+            f"{_name}={_value} is outside the safe range {_lowest}–{_highest}: "
+            "staff sign-in would be too weak or unusable."
+        )
+if ADMIN_SESSION_IDLE_MINUTES > ADMIN_SESSION_MAX_HOURS * 60:
+    raise ImproperlyConfigured("ADMIN_SESSION_IDLE_MINUTES is longer than ADMIN_SESSION_MAX_HOURS.")
 
 # --- Languages and time --------------------------------------------------------
 # Russian first (unprefixed URLs), English second (/en/).
@@ -275,7 +353,7 @@ REPORTS_URGENT_SLA_HOURS = env.int("REPORTS_URGENT_SLA_HOURS", default=1)
 REPORTS_SLA_HOURS = env.int("REPORTS_SLA_HOURS", default=24)
 # Number of trusted reverse proxies in front of the site that append to
 # X-Forwarded-For (0: use the socket address). Only used for rate limits, never stored.
-REPORTS_TRUSTED_PROXY_COUNT = env.int("REPORTS_TRUSTED_PROXY_COUNT", default=0)
+REPORTS_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Abuse protection: seconds a human needs at least to fill the form, and the proof of
 # work's cost (PBKDF2 iterations per attempt; about 256 attempts on average).
 REPORTS_MIN_FILL_SECONDS = env.int("REPORTS_MIN_FILL_SECONDS", default=5)
@@ -323,9 +401,9 @@ RECAPTCHA_ENABLED = bool(env.str("RECAPTCHA_PUBLIC_KEY", default=""))
 if RECAPTCHA_ENABLED:
     RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY")
     RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY")
-    SILENCED_SYSTEM_CHECKS: list[str] = []
+    SILENCED_SYSTEM_CHECKS: list[str] = [*PASSKEY_SILENCED_CHECKS]
 else:
-    SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+    SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error", *PASSKEY_SILENCED_CHECKS]
 
 # --- Security --------------------------------------------------------------------
 
@@ -428,5 +506,7 @@ LOGGING = {
         # logs one warning and falls back to the database (search/elastic/engine.py).
         "elastic_transport": {"level": "ERROR", "propagate": True},
         "django.template": {"filters": ["no_template_context"], "propagate": True},
+        # django-otp-webauthn logs a rejected passkey's exception; its text has no address.
+        "django_otp_webauthn": {"level": "WARNING", "propagate": True},
     },
 }

@@ -6,6 +6,7 @@ these tests are skipped, and the run says so; CI sets REQUIRE_BROWSER_TESTS=1
 """
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -91,8 +92,8 @@ def reseed_migration_data() -> None:
     A transactional test's flush empties what migrations wrote. Serialized rollback
     should restore it, but when ordinary database tests run first in the same session it
     does not, so the browser tests put back what they need themselves: the root
-    collection, the registry's taxonomy and the inbox groups (the root page and the
-    default site are recreated by `load_demo`).
+    collection, the registry's taxonomy, the inbox groups and the coordinators' sign-in
+    permissions (the root page and the default site are recreated by `load_demo`).
     """
     import importlib
 
@@ -101,12 +102,12 @@ def reseed_migration_data() -> None:
 
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
-    for module in [
-        "safechildhood.registry.migrations.0003_seed_taxonomy",
-        "safechildhood.requests.migrations.0002_inbox_groups",
+    for module, function in [
+        ("safechildhood.registry.migrations.0003_seed_taxonomy", "seed"),
+        ("safechildhood.requests.migrations.0002_inbox_groups", "create_groups"),
+        ("safechildhood.requests.migrations.0004_coordinators_staff_sign_in", "grant"),
     ]:
-        migration = importlib.import_module(module)
-        (getattr(migration, "seed", None) or migration.create_groups)(apps, None)
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
@@ -148,3 +149,21 @@ def assert_no_axe_violations(page) -> None:
 
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def admin_sign_in(page, base: str, username: str) -> None:
+    """Sign in to the admin as a person does: password, then the app's current code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.signin import fresh_code, staff_password, totp_for
+
+    page.goto(base + "/admin/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(staff_password(username))
+    page.locator("form button[type=submit]").first.click()
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        page.wait_for_url(re.compile(r"/admin/sign-in/verify/"))
+        page.get_by_label("Код из приложения").fill(fresh_code(totp_for(device), device))
+        page.get_by_role("button", name="Подтвердить").click()
+    page.wait_for_url(re.compile(r"/admin/$"))

@@ -6,7 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from safechildhood.requests.models import Report, Verification
-from tests.browser.conftest import SCREENSHOTS, assert_no_axe_violations, reseed_migration_data
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    admin_sign_in,
+    assert_no_axe_violations,
+    reseed_migration_data,
+)
+from tests.signin import enrol_app
 
 DESCRIPTION = "Соседские дети третий день одни, ночью плачут"
 
@@ -28,8 +34,11 @@ def report_site(transactional_db, settings):
     districts = list(District.objects.order_by("name")[:2])
     assert len(districts) == 2, "the demo registry provides districts"
     mine, other = districts
-    make_staff("spec", SPECIALISTS, [mine])
-    make_staff("other", SPECIALISTS, [other])
+    for user in [
+        make_staff("spec", SPECIALISTS, [mine]),
+        make_staff("other", SPECIALISTS, [other]),
+    ]:
+        enrol_app(user)  # specialists sign in with a second factor
     yield mine
     cache.clear()
 
@@ -56,11 +65,7 @@ def watch_csp(page) -> list[str]:
 
 
 def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-" + username)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    admin_sign_in(page, base, username)
 
 
 def test_keyboard_only_report_reaches_the_districts_inbox_only(

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from safechildhood.requests.models import Category, DangerNow, InboxScope, Report, Status
 from tests.registry.factories import DistrictFactory
+from tests.signin import staff_password
 
 SPECIALISTS = "Специалисты по обращениям"
 COORDINATORS = "Координаторы"
@@ -27,7 +28,9 @@ class ReportFactory(factory.django.DjangoModelFactory):
 def make_staff(username: str, group: str, districts=()) -> object:
     """An active staff user in one of the inbox groups, scoped to `districts`."""
     User = get_user_model()
-    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=True)
+    user = User.objects.create_user(
+        username=username, password=staff_password(username), is_staff=True
+    )
     user.groups.add(Group.objects.get(name=group))
     if districts:
         scope = InboxScope.objects.create(user=user)

@@ -12,7 +12,9 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -141,9 +143,17 @@ class Command(BaseCommand):
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("A superuser already exists; not creating another.")
             return
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        chosen = os.environ.get("DEMO_ADMIN_PASSWORD")
+        password = chosen or secrets.token_urlsafe(12)
+        candidate = User(username="admin", email="admin@example.org")
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as error:
+            raise CommandError(
+                "DEMO_ADMIN_PASSWORD is too weak: " + " ".join(error.messages)
+            ) from None
         User.objects.create_superuser("admin", "admin@example.org", password)
-        if os.environ.get("DEMO_ADMIN_PASSWORD"):
+        if chosen:
             self.stdout.write(
                 "Superuser 'admin' created with the password from DEMO_ADMIN_PASSWORD."
             )
@@ -153,3 +163,7 @@ class Command(BaseCommand):
                     f"Superuser 'admin' created. Password (shown only this once): {password}"
                 )
             )
+        self.stdout.write(
+            "At the first sign-in the admin asks 'admin' to connect an authenticator app "
+            "(a QR code and the key as text; any TOTP app works) and shows recovery codes."
+        )
