@@ -1,8 +1,8 @@
 """Run the real site under gunicorn on loopback for the HTTP benchmarks and the load test.
 
 Production settings (DEBUG off, ManifestStaticFilesStorage, WhiteNoise), PostgreSQL and
-Redis from the environment (defaults: the bench database ``sc_cache`` and Redis db 4),
-the demo content, the project's ``gunicorn.conf.py`` when present (else
+Redis from the environment (defaults: the database ``safechildhood_bench``, created when
+missing, and Redis db 4), the demo content, the project's ``gunicorn.conf.py`` when present (else
 bench/gunicorn_fallback.py), BENCH_WORKERS workers (2) and any BENCH_GUNICORN_ARGS. Only
 ever bound to 127.0.0.1; the server is stopped whatever happens (``with running_server``).
 """
@@ -35,7 +35,7 @@ def environment(**overrides: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sc_cache"
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safechildhood_bench"
         ),
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
         SECRET_KEY=BENCH_SECRET_KEY,
@@ -56,9 +56,26 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def create_database(url: str) -> None:
+    """Create the bench database on its server unless it exists (a fresh machine has none)."""
+    import environ
+    import psycopg
+    from psycopg import sql
+
+    config = environ.Env.db_url_config(url)
+    server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
 def prepare(env: dict[str, str]) -> None:
     """Migrate, load the demo content, collect static files (all idempotent)."""
     OUT.mkdir(parents=True, exist_ok=True)
+    create_database(env["DATABASE_URL"])
     manage("migrate", "--noinput", "--verbosity", "0", env=env)
     manage("load_demo", "--verbosity", "0", env=env)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
