@@ -31,6 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from safechildhood.registry.models import District, Service
 
 from . import conflicts, services
+from .crypto import encrypted_fields
 from .forms import AssignForm, SeenField, StaffTextForm, StatusChangeForm
 from .models import (
     Category,
@@ -43,14 +44,7 @@ from .models import (
 from .notifications import suggested_service
 from .retention import WARNING_DAYS
 
-ENCRYPTED_FIELDS = (
-    "description",
-    "place",
-    "children_ages",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-)
+ENCRYPTED_FIELDS = encrypted_fields(Report)
 
 
 def inbox_queryset(user) -> Any:

@@ -49,20 +49,6 @@ def correction_token(context: template.Context) -> str:
     return fresh_value(context.get("request"), FRESH_FORM_VALUE)
 
 
-@register.simple_tag
-def honeypot_field_name() -> str:
-    from safechildhood.requests.protection import HONEYPOT_FIELD
-
-    return HONEYPOT_FIELD
-
-
-@register.simple_tag
-def token_field_name() -> str:
-    from safechildhood.requests.protection import TOKEN_FIELD
-
-    return TOKEN_FIELD
-
-
 @register.inclusion_tag("registry/includes/map.html")
 def registry_map(markers: list[dict], label: str = "") -> dict:
     """The map container (hidden until the script runs) and its data island."""
@@ -110,10 +96,3 @@ def km(value: float | None) -> str:
     if value < 10:
         return _("%(n)s км") % {"n": number_format(round(value, 1), 1)}
     return _("%(n)s км") % {"n": number_format(round(value), 0)}
-
-
-@register.filter
-def tel_href(number: str) -> str:
-    """`8 (8172) 00-00-00` → `tel:8817200000` (as ``Phone.href``)."""
-    digits = "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
-    return f"tel:{digits}" if digits else ""
