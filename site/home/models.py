@@ -14,6 +14,7 @@ from wagtail.search import index
 from safechildhood.core.localization import active_locale, in_active_locale
 from safechildhood.core.pagecache import VisitorCachedPage
 from safechildhood.core.phones import tel_href
+from safechildhood.news.listing import latest_news
 
 from .blocks import BodyBlock
 
@@ -148,8 +149,6 @@ class HomePage(VisitorCachedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context["find_help_url"] = self._action_url(self.FIND_HELP_URL_NAME, self.find_help_page)
         context["report_url"] = self._action_url(self.REPORT_URL_NAME, self.report_page)
-        from safechildhood.news.listing import latest_news
-
         context["latest_news"] = latest_news(self)
         return context
 

@@ -25,6 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Locale, Page
 
 from safechildhood.core import protection
 from safechildhood.core.outage import resubmit_on_outage
@@ -153,8 +154,6 @@ FAMILIES_PAGE_SLUG = "na-moyu-semyu-postupilo-soobshchenie"
 
 
 def _families_page():
-    from wagtail.models import Locale, Page
-
     try:
         locale = Locale.get_active()
     except Locale.DoesNotExist:
