@@ -90,6 +90,7 @@ def allow(request: HttpRequest) -> bool:
 
 def submit(service, description: str, contact: str = "") -> ServiceCorrection:
     """Store the note, then (after commit) queue the e-mail to the editors."""
+    # Not at the top: tasks imports this module (registry.models imports it first).
     from .tasks import queue_correction_email
 
     with transaction.atomic():

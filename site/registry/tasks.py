@@ -16,6 +16,7 @@ from django_tasks import task
 from safechildhood.core.tasks import retry_later
 
 from .corrections import ServiceCorrection, recipients
+from .models import Service
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,6 @@ def queue_correction_email(correction_id: int) -> None:
 
 
 def _edit_url(service_id: int) -> str:
-    from .models import Service
-
     viewset = getattr(Service, "snippet_viewset", None)
     if viewset is None:
         return ""

@@ -39,6 +39,7 @@ from .models import (
     Report,
     ReportNotification,
     Status,
+    user_sees_all_districts,
     users_for_district,
 )
 from .notifications import suggested_service
@@ -64,8 +65,6 @@ def _user_districts(request: HttpRequest):
     if request is None:
         return District.objects.none()
     user = request.user
-    from .models import user_sees_all_districts
-
     if user_sees_all_districts(user):
         return District.objects.order_by("name")
     return District.objects.filter(inbox_scopes__user=user).order_by("name")

@@ -27,6 +27,8 @@ from wagtail.log_actions import log
 from safechildhood.core.tasks import next_daily_time, plan_once, retry_delay
 
 from .models import ReportNotification
+from .notifications import duty_addresses
+from .retention import purge_due_reports
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,6 @@ def _admin_url(report_id: int) -> str:
 
 
 def _send(notification: ReportNotification) -> list[str]:
-    from .notifications import duty_addresses
-
     report = notification.report
     recipients = duty_addresses(report)
     if not recipients:
@@ -150,8 +150,6 @@ def retry_due_notifications(now: dt.datetime | None = None) -> int:
 @task()
 def report_maintenance() -> dict[str, int]:
     """Daily: purge reports past retention, retry due e-mails; then plan the next run."""
-    from .retention import purge_due_reports
-
     result = {"purged": purge_due_reports(), "notifications": retry_due_notifications()}
     schedule_maintenance()
     return result
