@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django_tasks import task
 
-from safechildhood.home.tasks import can_plan, is_queued, next_daily_time
+from safechildhood.core.tasks import can_plan, is_queued, next_daily_time
 
 logger = logging.getLogger(__name__)
 

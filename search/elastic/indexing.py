@@ -20,7 +20,6 @@ by a write would have no Russian analysis) and the engine answers from the datab
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -34,6 +33,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import bulk
 from wagtail.models import Page
 
+from safechildhood.core.tasks import retry_delay
 from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE
 
 from . import connection
@@ -55,13 +55,8 @@ logger = logging.getLogger(__name__)
 TYPE_TREE = "tree"
 SYNC_TYPES = (TYPE_PAGE, TYPE_NEWS, TYPE_SERVICE, TYPE_TREE)
 
-# Wait this long after the 1st, 2nd... failed attempt; then give up.
-RETRY_DELAYS = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=15),
-    dt.timedelta(hours=1),
-)
+# Wait this long after the 1st, 2nd... failed attempt (the shared back-off); then give up.
+RETRY_DELAYS = tuple(retry_delay(attempt) for attempt in range(1, 5))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # Statuses of a bulk item worth another try later: overloaded or restarting nodes.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -343,7 +338,7 @@ def _retry(type_: str, pks: list[int], attempt: int, exc: Exception) -> str:
             type(exc).__name__,
         )
         return "gave up"
-    run_after = timezone.now() + RETRY_DELAYS[attempt - 1]
+    run_after = timezone.now() + retry_delay(attempt)
     update_search_index.using(run_after=run_after).enqueue(type_, pks, attempt + 1)
     logger.warning(
         "Elasticsearch did not take %s %s (%s, attempt %s): trying again at %s",

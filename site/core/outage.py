@@ -17,7 +17,6 @@ period, not one per request. ``/healthz`` sits in front and always asks.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +31,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from .phones import tel_href
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +107,6 @@ def resubmit_on_outage(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 def _language(request: HttpRequest) -> str:
     """From the URL prefix alone: LocaleMiddleware may not have run."""
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-
-
-def tel_href(number: str) -> str:
-    return "tel:" + re.sub(r"[^\d+]", "", number)
 
 
 def page_context(language: str) -> dict[str, Any]:

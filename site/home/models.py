@@ -11,16 +11,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from safechildhood.core.localization import active_locale, in_active_locale
 from safechildhood.core.pagecache import VisitorCachedPage
+from safechildhood.core.phones import tel_href
+from safechildhood.news.listing import latest_news
 
 from .blocks import BodyBlock
-from .localization import active_locale, in_active_locale
-
-
-def tel_href(number: str) -> str:
-    """`8-800-2000-122` → `tel:88002000122`: a dialable link from a printed number."""
-    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return f"tel:{digits}"
 
 
 @register_setting(icon="warning")
@@ -153,8 +149,6 @@ class HomePage(VisitorCachedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context["find_help_url"] = self._action_url(self.FIND_HELP_URL_NAME, self.find_help_page)
         context["report_url"] = self._action_url(self.REPORT_URL_NAME, self.report_page)
-        from safechildhood.news.listing import latest_news
-
         context["latest_news"] = latest_news(self)
         return context
 

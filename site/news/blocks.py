@@ -1,7 +1,7 @@
 """StreamField blocks of a news article.
 
 The blocks information pages use (heading, text, image with caption, call to
-action) are imported from ``safechildhood.home.blocks`` so that both look and
+action, contacts) come from ``safechildhood.core.blocks`` so that both look and
 behave the same; the blocks below exist only because news needs them: a quote,
 a downloadable document, services chosen from the registry, and key figures.
 """
@@ -16,13 +16,14 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from safechildhood.home.blocks import (
-    RICH_TEXT_FEATURES,
+from safechildhood.core.blocks import (
     CallToActionBlock,
     CaptionedImageBlock,
     ContactsBlock,
     HeadingBlock,
+    paragraph_block,
 )
+from safechildhood.registry.models import Service
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -91,8 +92,6 @@ def localized_public_services(chosen: list) -> list:
     Editors choose the Russian entry; a visitor of the English page gets its
     English translation where one exists. Closed or unpublished services are left out.
     """
-    from safechildhood.registry.models import Service
-
     keys = [service.translation_key for service in chosen if service is not None]
     if not keys:
         return []
@@ -139,12 +138,7 @@ class NewsBodyBlock(blocks.StreamBlock):
     """The body of a news article."""
 
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
-        label=_("Текст"),
-        features=RICH_TEXT_FEATURES,
-        template="home/blocks/paragraph.html",
-        icon="pilcrow",
-    )
+    paragraph = paragraph_block()
     image = CaptionedImageBlock()
     quote = QuoteBlock()
     document = DocumentBlock()

@@ -22,7 +22,7 @@ from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from safechildhood.registry.models import District
+from safechildhood.registry.models import District, Service
 
 from .models import NewsIndexPage, NewsPage
 
@@ -413,8 +413,6 @@ def save_article(index: NewsIndexPage, data: dict[str, Any], districts: dict) ->
 
 def related_services_block(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Registry services of the article's districts, once the registry's demo created them."""
-    from safechildhood.registry.models import Service
-
     services = list(
         Service.objects.public()
         .filter(locale__language_code="ru")

@@ -8,12 +8,10 @@ one prefetch each (tested in tests/news/test_queries.py).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
+from safechildhood.core.versioned_cache import VersionedCache
 from safechildhood.registry.models import District
 
 from .models import CARD_RENDITIONS, NewsIndexPage, NewsPage, NewsPageTag
@@ -77,33 +76,21 @@ class FilterOptions:
     years: list[int]
 
 
-OPTIONS_VERSION_KEY = "news:filter-options:version"
-# A change is seen at once by every process sharing the cache (Redis); with the
-# per-process memory cache other processes see it within this many seconds.
-OPTIONS_TIMEOUT = 300
-
-
-def forget_filter_options(**kwargs) -> None:
-    """News, topics or districts changed: every index recomputes its filter options."""
-    cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
+# Cached until any news, topic or district changes (FILTER_OPTIONS.changed, connected in
+# apps.py).
+FILTER_OPTIONS = VersionedCache("news:filter-options")
 
 
 def filter_options(index: NewsIndexPage, news: QuerySet[NewsPage]) -> FilterOptions:
     """Topics, districts and years that have news in this index.
 
     Three DISTINCT queries over all the index's news: cheap for a few hundred,
-    not for thousands, so they are cached until any news, tag or district changes
-    (``forget_filter_options``, connected in apps.py) or ``OPTIONS_TIMEOUT`` passes.
+    not for thousands, so they are cached (``FILTER_OPTIONS``).
     """
-    version = cache.get(OPTIONS_VERSION_KEY)
-    if version is None:
-        forget_filter_options()
-        version = cache.get(OPTIONS_VERSION_KEY)
-    key = f"news:filter-options:{index.pk}:{version}"
-    options = cache.get(key)
-    if options is None:
+
+    def compute() -> FilterOptions:
         ids = news.values("pk")
-        options = FilterOptions(
+        return FilterOptions(
             tags=[
                 Option(slug, name)
                 for slug, name in Tag.objects.filter(news_newspagetag_items__content_object__in=ids)
@@ -120,8 +107,8 @@ def filter_options(index: NewsIndexPage, news: QuerySet[NewsPage]) -> FilterOpti
             ],
             years=[day.year for day in news.dates("date", "year", order="DESC")],
         )
-        cache.set(key, options, OPTIONS_TIMEOUT)
-    return options
+
+    return FILTER_OPTIONS.get(str(index.pk), compute)
 
 
 @dataclass

@@ -1,8 +1,7 @@
-"""Signal receivers: the news workflow on every index, and fresh filter options."""
+"""Signal receivers: the news workflow on every index."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from wagtail.models import Workflow, WorkflowPage
 
 # Created by migration 0002_editorial_workflow.
@@ -16,11 +15,3 @@ def attach_news_workflow(sender, instance, created: bool = False, raw: bool = Fa
     workflow = Workflow.objects.filter(name=NEWS_WORKFLOW_NAME, active=True).first()
     if workflow is not None:
         WorkflowPage.objects.get_or_create(page_id=instance.pk, defaults={"workflow": workflow})
-
-
-def news_changed(sender, **kwargs) -> None:
-    """Drop cached filter options now (this connection) and again after commit (others)."""
-    from .listing import forget_filter_options
-
-    forget_filter_options()
-    transaction.on_commit(forget_filter_options)

@@ -8,16 +8,17 @@ class RegistryConfig(AppConfig):
     verbose_name = "Реестр служб помощи"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once apps are ready.
         from safechildhood.core import pagecache
 
         from . import corrections
-        from .listing import options_changed
+        from .listing import FILTER_OPTIONS
         from .models import District, ServiceKind, TargetGroup
 
         # The list page's cached filter options (listing.FilterOptions.load).
         for model in (District, ServiceKind, TargetGroup):
-            post_save.connect(options_changed, sender=model)
-            post_delete.connect(options_changed, sender=model)
+            post_save.connect(FILTER_OPTIONS.changed, sender=model)
+            post_delete.connect(FILTER_OPTIONS.changed, sender=model)
         # Cached pages: any change of a public registry record (a service, its phones,
         # places, hours, areas, the organisation, districts, kinds, groups) forgets them.
         # Visitors' notes about errors change nothing that is shown.

@@ -3,22 +3,21 @@
 The note is saved first (so that nothing is lost if mail is down), then a
 background task e-mails it to ``REGISTRY_CORRECTIONS_EMAIL`` or, when that is
 not set, to the active members of the «Редакторы реестра» group. Abuse
-protection reuses the report form's cookie-less tools: a signed form token, a
-honeypot, and rate limits counted in the cache under a keyed hash of the
-client's address (the address itself is never stored or logged).
+protection is the public forms' own (:mod:`safechildhood.core.protection`): a signed
+form token, a honeypot, and rate limits counted in the cache under a keyed hash of
+the client's address (the address itself is never stored or logged).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from safechildhood.core.protection import Limit, RateLimits, issue_token
 
 EDITORS_GROUP = "Редакторы реестра"
 FORM_NAME = "registry_correction"
@@ -27,8 +26,6 @@ FRESH_FORM_VALUE = "registry.correction_form"
 
 
 def new_form_token() -> str:
-    from safechildhood.requests.protection import issue_token
-
     return issue_token(FORM_NAME)
 
 
@@ -79,38 +76,21 @@ def recipients() -> list[str]:
 
 # --- Rate limits (per client and for everybody) ------------------------------------------
 
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    window: int  # seconds
-
-
 CLIENT_LIMIT = Limit(5, 60 * 60)
 GLOBAL_LIMIT = Limit(200, 60 * 60)
-
-
-def _count(key: str, limit: Limit) -> int:
-    if cache.add(key, 1, timeout=limit.window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=limit.window)
-        return 1
+LIMITS = RateLimits("registry", {"corrections": CLIENT_LIMIT, "corrections_global": GLOBAL_LIMIT})
 
 
 def allow(request: HttpRequest) -> bool:
     """Count one submission; False when this client or everybody sent too many."""
-    from safechildhood.requests.protection import client_key
-
-    client = _count(f"registry:corrections:{client_key(request)}", CLIENT_LIMIT)
-    everybody = _count("registry:corrections:all", GLOBAL_LIMIT)
-    return client <= CLIENT_LIMIT.count and everybody <= GLOBAL_LIMIT.count
+    client = LIMITS.hit(request, "corrections")
+    everybody = LIMITS.hit(request, "corrections_global")
+    return client and everybody
 
 
 def submit(service, description: str, contact: str = "") -> ServiceCorrection:
     """Store the note, then (after commit) queue the e-mail to the editors."""
+    # Not at the top: tasks imports this module (registry.models imports it first).
     from .tasks import queue_correction_email
 
     with transaction.atomic():

@@ -10,18 +10,16 @@ malformed coordinates and page numbers are ignored with a message.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.http import QueryDict
 from django.utils.translation import get_language, get_supported_language_variant
 
+from safechildhood.core.versioned_cache import VersionedCache
 from search.query import ORDER_DISTANCE, SearchRequest
 from search.services import card_queryset, origin_of, prefetch_cards, service_queryset
 
@@ -29,21 +27,9 @@ from .models import District, Service, ServiceKind, TargetGroup
 
 PER_PAGE = 10
 
-OPTIONS_VERSION_KEY = "registry:filter-options:version"
-# A change is seen at once by every process sharing the cache (Redis); with the
-# per-process memory cache other processes see it within this many seconds.
-OPTIONS_TIMEOUT = 300
-
-
-def forget_filter_options(**kwargs) -> None:
-    """A district, kind or target group changed: the filter options are read again."""
-    cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def options_changed(sender, **kwargs) -> None:
-    """Forget now (this connection) and again after commit (the others)."""
-    forget_filter_options()
-    transaction.on_commit(forget_filter_options)
+# Cached until a district, kind or target group is saved or deleted
+# (FILTER_OPTIONS.changed, connected in apps.py).
+FILTER_OPTIONS = VersionedCache("registry:filter-options")
 
 
 FALLBACK_SIZE = 5
@@ -140,29 +126,22 @@ class FilterOptions:
 
     @classmethod
     def load(cls, language: str | None = None) -> FilterOptions:
-        """From the cache, or two queries, whatever the number of services.
+        """From the cache (``FILTER_OPTIONS``), or two queries, whatever the number of services.
 
-        Districts and taxonomy terms change seldom: the options are cached until one
-        is saved or deleted (``forget_filter_options``, connected in apps.py) or
-        ``OPTIONS_TIMEOUT`` passes.
+        Districts and taxonomy terms change seldom.
         """
         language, _default = _languages(language)
-        version = cache.get(OPTIONS_VERSION_KEY)
-        if version is None:
-            forget_filter_options()
-            version = cache.get(OPTIONS_VERSION_KEY)
-        key = f"registry:filter-options:{language}:{version}"
-        options = cache.get(key)
-        if options is None:
+
+        def compute() -> FilterOptions:
             districts = list(
                 District.objects.only("name", "slug", "region", "latitude", "longitude").order_by(
                     "region", "name"
                 )
             )
             kinds, groups = localized_taxonomies(language)
-            options = cls(districts=districts, kinds=kinds, groups=groups)
-            cache.set(key, options, OPTIONS_TIMEOUT)
-        return options
+            return cls(districts=districts, kinds=kinds, groups=groups)
+
+        return FILTER_OPTIONS.get(language, compute)
 
     @property
     def regions(self) -> list[tuple[str, list[District]]]:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from safechildhood.home.tasks import can_plan, retry_delay
+from safechildhood.core.tasks import retry_later
 
 from .corrections import ServiceCorrection, recipients
+from .models import Service
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,6 @@ def queue_correction_email(correction_id: int) -> None:
 
 
 def _edit_url(service_id: int) -> str:
-    from .models import Service
-
     viewset = getattr(Service, "snippet_viewset", None)
     if viewset is None:
         return ""
@@ -46,20 +45,18 @@ MAX_ATTEMPTS = 6
 
 def _retry(correction_id: int, attempt: int) -> str:
     """Try again later (1, 5, 15, 60, 180 minutes), a bounded number of times."""
-    if attempt >= MAX_ATTEMPTS or not can_plan():
+    try:
+        planned = retry_later(send_correction_email, attempt, MAX_ATTEMPTS, correction_id)
+    except Exception:
+        logger.exception("Could not queue a retry for registry correction %s", correction_id)
+        return "failed"
+    if planned is None:
         logger.error(
             "Registry correction %s could not be e-mailed after %s attempts; it waits in "
             "«Реестр помощи → Сообщения об ошибках»",
             correction_id,
             attempt,
         )
-        return "failed"
-    try:
-        send_correction_email.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
-            correction_id, attempt + 1
-        )
-    except Exception:
-        logger.exception("Could not queue a retry for registry correction %s", correction_id)
         return "failed"
     return "retry"
 

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_permissions_policy.decorators import permissions_policy_override
 
+from safechildhood.core import protection
 from safechildhood.core.outage import resubmit_on_outage
 from safechildhood.core.pagecache import cache_for_visitors
 from search.services import card_queryset, in_language, prefetch_cards, search_services
@@ -163,8 +164,6 @@ def _correction_page(
 @csrf_exempt  # cookie-less: a signed per-form token instead (see corrections.py)
 @require_http_methods(["GET", "POST"])
 def correction(request: HttpRequest, slug: str) -> HttpResponse:
-    from safechildhood.requests import protection
-
     service = _find_service(slug)
     if service is None:
         return not_found(request, _("Такой службы нет в реестре или она больше не работает."))
@@ -172,17 +171,16 @@ def correction(request: HttpRequest, slug: str) -> HttpResponse:
         return _correction_page(request, service, CorrectionForm())
 
     form = CorrectionForm(request.POST)
-    if protection.is_cross_site(request):
-        return _correction_page(
-            request, service, form, 403, _("Форма отправлена с другого сайта и не принята.")
-        )
     try:
-        issued = protection.read_token(
-            request.POST.get(protection.TOKEN_FIELD), corrections.FORM_NAME
-        )
-    except protection.TokenError:
-        issued = None
-    if issued is None or protection.token_expired(issued):
+        issued = protection.read_form(request, corrections.FORM_NAME)
+        problem = protection.form_problem(request, issued, fill_time=False)
+    except protection.TokenError as exc:
+        if exc.reason == "cross_site":
+            return _correction_page(
+                request, service, form, 403, _("Форма отправлена с другого сайта и не принята.")
+            )
+        problem = protection.EXPIRED  # a broken token reads as a stale form
+    if problem == protection.EXPIRED:
         return _correction_page(
             request,
             service,
@@ -190,7 +188,7 @@ def correction(request: HttpRequest, slug: str) -> HttpResponse:
             400,
             _("Форма устарела. Проверьте текст и отправьте ещё раз."),
         )
-    if protection.honeypot_filled(request):
+    if problem == protection.HONEYPOT:
         return redirect("registry:correction_sent", slug=slug)  # a bot: say thanks, keep nothing
     if not form.is_valid():
         return _correction_page(request, service, form)

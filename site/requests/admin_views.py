@@ -31,6 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from safechildhood.registry.models import District, Service
 
 from . import conflicts, services
+from .crypto import encrypted_fields
 from .forms import AssignForm, SeenField, StaffTextForm, StatusChangeForm
 from .models import (
     Category,
@@ -38,19 +39,13 @@ from .models import (
     Report,
     ReportNotification,
     Status,
+    user_sees_all_districts,
     users_for_district,
 )
 from .notifications import suggested_service
 from .retention import WARNING_DAYS
 
-ENCRYPTED_FIELDS = (
-    "description",
-    "place",
-    "children_ages",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-)
+ENCRYPTED_FIELDS = encrypted_fields(Report)
 
 
 def inbox_queryset(user) -> Any:
@@ -70,8 +65,6 @@ def _user_districts(request: HttpRequest):
     if request is None:
         return District.objects.none()
     user = request.user
-    from .models import user_sees_all_districts
-
     if user_sees_all_districts(user):
         return District.objects.order_by("name")
     return District.objects.filter(inbox_scopes__user=user).order_by("name")

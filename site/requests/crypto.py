@@ -31,6 +31,7 @@ __all__ = [
     "InvalidToken",
     "decrypt",
     "encrypt",
+    "encrypted_fields",
     "open_box",
     "rotate",
     "seal_box",
@@ -93,6 +94,14 @@ class EncryptedTextField(models.TextField):
                 checks.Error("An encrypted field cannot be indexed.", obj=self, id="requests.E002")
             )
         return errors
+
+
+def encrypted_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The model's encrypted fields, from its declaration: what a list view defers and
+    what a key rotation re-encrypts, never listed by hand."""
+    return tuple(
+        field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)
+    )
 
 
 # --- The answers between steps --------------------------------------------------------

@@ -67,6 +67,7 @@ def create_report(
     report, the others raise :class:`AlreadySubmitted` with it (the code is the same:
     :func:`receipts.code_for`).
     """
+    # Not at the top: tasks → retention → services would import this module half-made.
     from .tasks import queue_notification
 
     code = receipts.code_for(token)

@@ -24,20 +24,17 @@ from django.utils.translation import override
 from django_tasks import default_task_backend, task
 from wagtail.log_actions import log
 
-from safechildhood.home.tasks import can_plan, is_queued, next_daily_time, retry_delay
+from safechildhood.core.tasks import next_daily_time, plan_once, retry_delay
 
 from .models import ReportNotification
+from .notifications import duty_addresses
+from .retention import purge_due_reports
 
 logger = logging.getLogger(__name__)
 
 
 class NoRecipientError(Exception):
     """Neither an SOS service address nor REPORTS_FALLBACK_EMAIL is known."""
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """Minutes to wait after the 1st, 2nd... failure (``home.tasks.RETRY_MINUTES``)."""
-    return retry_delay(attempts)
 
 
 def queue_notification(notification_id: int, run_after: dt.datetime | None = None) -> None:
@@ -59,8 +56,6 @@ def _admin_url(report_id: int) -> str:
 
 
 def _send(notification: ReportNotification) -> list[str]:
-    from .notifications import duty_addresses
-
     report = notification.report
     recipients = duty_addresses(report)
     if not recipients:
@@ -117,7 +112,7 @@ def send_report_notification(notification_id: int) -> str:
                 )
             else:
                 notification.state = ReportNotification.State.RETRYING
-                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+                notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
             notification.save()
             logger.warning(
                 "Notification %s for report %s failed (attempt %s): %s",
@@ -155,8 +150,6 @@ def retry_due_notifications(now: dt.datetime | None = None) -> int:
 @task()
 def report_maintenance() -> dict[str, int]:
     """Daily: purge reports past retention, retry due e-mails; then plan the next run."""
-    from .retention import purge_due_reports
-
     result = {"purged": purge_due_reports(), "notifications": retry_due_notifications()}
     schedule_maintenance()
     return result
@@ -169,7 +162,4 @@ def next_maintenance_time(now: dt.datetime | None = None) -> dt.datetime:
 
 def schedule_maintenance() -> bool:
     """Make sure exactly one maintenance run is queued (database backend only)."""
-    if not can_plan() or is_queued(report_maintenance):
-        return False
-    report_maintenance.using(run_after=next_maintenance_time()).enqueue()
-    return True
+    return plan_once(report_maintenance, next_maintenance_time())

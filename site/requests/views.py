@@ -3,7 +3,8 @@
 No step stores anything before the reporter confirms: the answers travel inside the
 page, encrypted (:func:`~safechildhood.requests.crypto.seal_box`). No session or CSRF
 cookie is set: the POST views are ``csrf_exempt`` and use the signed per-form token
-and browser-origin checks of :mod:`~safechildhood.requests.protection` instead.
+and browser-origin checks of :mod:`~safechildhood.core.protection` instead (the
+report's own limits and proof of work: :mod:`~safechildhood.requests.protection`).
 Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``.
 """
 
@@ -24,10 +25,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Locale, Page
 
+from safechildhood.core import protection
 from safechildhood.core.outage import resubmit_on_outage
+from safechildhood.registry.models import District
 
-from . import protection, receipts, services
+from . import protection as report_protection
+from . import receipts, services
 from .crypto import InvalidToken, open_box, seal_box
 from .forms import (
     ANSWER_FIELDS,
@@ -132,9 +137,12 @@ def _read_post(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _districts():
-    from safechildhood.registry.models import District
+def _token_refused(request: HttpRequest, error: protection.TokenError) -> HttpResponse:
+    """No token is a broken page (400); a forged or another form's token is refused (403)."""
+    return _bad_request(request) if error.reason == "missing" else _forbidden(request)
 
+
+def _districts():
     return list(District.objects.only("pk", "name").order_by("name"))
 
 
@@ -146,8 +154,6 @@ FAMILIES_PAGE_SLUG = "na-moyu-semyu-postupilo-soobshchenie"
 
 
 def _families_page():
-    from wagtail.models import Locale, Page
-
     try:
         locale = Locale.get_active()
     except Locale.DoesNotExist:
@@ -254,96 +260,93 @@ def _render_check(
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
+    """The questions; a POST checks the answers and shows them to confirm (nothing stored)."""
     if request.method == "GET":
         return _render_form(request, ReportForm(districts=_districts()))
     if problem := _read_post(request):
         return problem
-
-    # "Change your answers" from the check page: the encrypted state is the token.
     if "state" in request.POST:
-        opened = _open_state(request.POST.get("state", ""))
-        if opened is None:
-            return _forbidden(request)
-        state, _expired = opened  # answers may be edited even when too old to send
-        form = ReportForm(initial=state["a"], districts=_districts())
-        focus = request.POST.get("edit", "")
-        return _render_form(
-            request,
-            form,
-            issued_at=state["t"],
-            focus=f"id_{focus}" if focus in ANSWER_FIELDS else "",
-        )
-
+        return _change_answers(request)
     try:
         issued_at = protection.read_token(request.POST.get(protection.TOKEN_FIELD), FORM_NAME)
     except protection.TokenError as exc:
-        if exc.reason == "missing":
-            return _bad_request(request)
-        return _forbidden(request)
+        return _token_refused(request, exc)
 
     form = ReportForm(request.POST, districts=_districts())
-    if not protection.hit(request, "preview"):
+    if not report_protection.hit(request, "preview"):
         return _too_many(request)
-    if protection.token_expired(issued_at):
-        form.is_valid()
-        return _render_form(
-            request,
-            form,
-            notice=_(
-                "Форма была открыта слишком давно. Ваши ответы сохранились на этой странице: "
-                "проверьте их и нажмите «Продолжить» ещё раз."
-            ),
-            status=400,
-        )
-    if protection.honeypot_filled(request):
-        form.is_valid()
-        return _render_form(
-            request,
-            form,
-            issued_at=issued_at,
-            notice=_(
-                "Не удалось проверить форму. Проверьте ответы и нажмите «Продолжить» ещё раз."
-            ),
-            status=400,
-        )
-    if protection.filled_too_fast(issued_at):
-        form.is_valid()
-        return _render_form(
-            request,
-            form,
-            issued_at=issued_at,
-            notice=_(
-                "Форма отправлена слишком быстро. Проверьте ответы и нажмите «Продолжить» ещё раз."
-            ),
-            status=400,
-        )
+    if problem := protection.form_problem(request, issued_at):
+        form.is_valid()  # the answers come back with their errors
+        return _answers_refused(request, form, issued_at, problem)
     if not form.is_valid():
         return _render_form(request, form, issued_at=issued_at)
-
-    verification = Verification.NONE
-    if settings.RECAPTCHA_ENABLED:
-        if form.cleaned_data.get("captcha"):
-            verification = Verification.RECAPTCHA
-    else:
-        payload = request.POST.get(protection.ALTCHA_FIELD, "")
-        if payload:
-            if not protection.verify_proof(payload):
-                return _render_form(
-                    request,
-                    form,
-                    issued_at=issued_at,
-                    notice=_(
-                        "Проверка в браузере не прошла. Подождите несколько секунд и нажмите "
-                        "«Продолжить» ещё раз."
-                    ),
-                )
-            verification = Verification.PROOF_OF_WORK
-
+    verification = _verification(request, form)
+    if verification is None:
+        return _render_form(
+            request,
+            form,
+            issued_at=issued_at,
+            notice=_(
+                "Проверка в браузере не прошла. Подождите несколько секунд и нажмите "
+                "«Продолжить» ещё раз."
+            ),
+        )
     answers = answers_from(form.cleaned_data)
     state = seal_box(
         {"a": answers, "t": issued_at, "v": str(verification), "k": secrets.token_hex(16)}
     )
     return _render_check(request, answers, state)
+
+
+def _change_answers(request: HttpRequest) -> HttpResponse:
+    """«Change your answers» from the check page: the encrypted state is the token."""
+    opened = _open_state(request.POST.get("state", ""))
+    if opened is None:
+        return _forbidden(request)
+    state, _expired = opened  # answers may be edited even when too old to send
+    form = ReportForm(initial=state["a"], districts=_districts())
+    focus = request.POST.get("edit", "")
+    return _render_form(
+        request,
+        form,
+        issued_at=state["t"],
+        focus=f"id_{focus}" if focus in ANSWER_FIELDS else "",
+    )
+
+
+def _answers_refused(
+    request: HttpRequest, form: ReportForm, issued_at: float, problem: str
+) -> HttpResponse:
+    """The answers back on the page (400) with what to do, after a protection check failed.
+
+    An expired form gets a new token; a honeypot or a too fast one keeps its time.
+    """
+    notices = {
+        protection.EXPIRED: _(
+            "Форма была открыта слишком давно. Ваши ответы сохранились на этой странице: "
+            "проверьте их и нажмите «Продолжить» ещё раз."
+        ),
+        protection.HONEYPOT: _(
+            "Не удалось проверить форму. Проверьте ответы и нажмите «Продолжить» ещё раз."
+        ),
+        protection.TOO_FAST: _(
+            "Форма отправлена слишком быстро. Проверьте ответы и нажмите «Продолжить» ещё раз."
+        ),
+    }
+    kept = None if problem == protection.EXPIRED else issued_at
+    return _render_form(request, form, issued_at=kept, notice=notices[problem], status=400)
+
+
+def _verification(request: HttpRequest, form: ReportForm) -> str | None:
+    """How the sender was checked (reCAPTCHA, proof of work or not at all); None: a bad proof."""
+    if settings.RECAPTCHA_ENABLED:
+        return Verification.RECAPTCHA if form.cleaned_data.get("captcha") else Verification.NONE
+    payload = request.POST.get(report_protection.ALTCHA_FIELD, "")
+    if not payload:
+        return Verification.NONE
+    if not report_protection.verify_proof(payload):
+        return None
+    return Verification.PROOF_OF_WORK
 
 
 def _open_state(raw: str) -> tuple[dict[str, Any], bool] | None:
@@ -437,11 +440,11 @@ def _check_limits(request: HttpRequest, state: dict[str, Any]) -> tuple[bool, bo
     if unverified:
         limits += ["report_unverified", "report_unverified_network"]
     event = services.submission_key(state["k"])
-    if any(protection.is_limited(request, name, event=event) for name in limits):
+    if any(report_protection.is_limited(request, name, event=event) for name in limits):
         return False, False
     for name in limits:
-        protection.hit(request, name, event=event)
-    over_volume = unverified and not protection.hit(
+        report_protection.hit(request, name, event=event)
+    over_volume = unverified and not report_protection.hit(
         request, "report_unverified_global", event=event
     )
     return True, over_volume
@@ -507,8 +510,8 @@ def status(request: HttpRequest) -> HttpResponse:
     try:
         protection.read_token(request.POST.get(protection.TOKEN_FIELD), STATUS_FORM_NAME)
     except protection.TokenError as exc:
-        return _bad_request(request) if exc.reason == "missing" else _forbidden(request)
-    if protection.is_limited(request, "status_failure") or not protection.hit(
+        return _token_refused(request, exc)
+    if report_protection.is_limited(request, "status_failure") or not report_protection.hit(
         request, "status_lookup"
     ):
         return _too_many(request)
@@ -518,7 +521,7 @@ def status(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         report = Report.find_by_receipt(form.cleaned_data["code"])
         if report is None:
-            protection.hit(request, "status_failure")
+            report_protection.hit(request, "status_failure")
             form.add_error(
                 "code",
                 _("Обращение с таким кодом не найдено. Проверьте, что введены все 16 цифр."),
@@ -558,7 +561,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     if report is None:
         return _forbidden(request)
-    if not protection.hit(request, "followup"):
+    if not report_protection.hit(request, "followup"):
         return _too_many(request)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
@@ -585,7 +588,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def altcha_challenge(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(protection.new_challenge())
+    response = JsonResponse(report_protection.new_challenge())
     add_never_cache_headers(response)
     response["Referrer-Policy"] = "no-referrer"
     return response

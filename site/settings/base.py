@@ -351,9 +351,6 @@ REPORTS_FALLBACK_EMAIL = env.str("REPORTS_FALLBACK_EMAIL", default="")
 # Promised reaction times (shown on the start page; overdue reports are flagged).
 REPORTS_URGENT_SLA_HOURS = env.int("REPORTS_URGENT_SLA_HOURS", default=1)
 REPORTS_SLA_HOURS = env.int("REPORTS_SLA_HOURS", default=24)
-# Number of trusted reverse proxies in front of the site that append to
-# X-Forwarded-For (0: use the socket address). Only used for rate limits, never stored.
-REPORTS_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Abuse protection: seconds a human needs at least to fill the form, and the proof of
 # work's cost (PBKDF2 iterations per attempt; about 256 attempts on average).
 REPORTS_MIN_FILL_SECONDS = env.int("REPORTS_MIN_FILL_SECONDS", default=5)

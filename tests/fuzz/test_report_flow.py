@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safechildhood.requests import protection
+from safechildhood.core import protection
 from safechildhood.requests.crypto import _box, seal_box
 from safechildhood.requests.forms import ANSWER_FIELDS
 

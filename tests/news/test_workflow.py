@@ -13,8 +13,12 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, Workflow
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from safechildhood.core.publishing import (
+    on_post_migrate,
+    plan_publishing,
+    publish_scheduled_content,
+)
 from safechildhood.news.models import NewsPage
-from safechildhood.news.tasks import on_post_migrate, plan_publishing, publish_scheduled_content
 from tests.news.conftest import soup
 from tests.news.factories import NewsIndexPageFactory, NewsPageFactory
 

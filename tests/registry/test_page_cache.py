@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from safechildhood.core.pagecache import store
+from safechildhood.core.protection import TOKEN_FIELD, read_token
 from safechildhood.home.models import EmergencyContacts
 from safechildhood.registry.corrections import ServiceCorrection
 from safechildhood.registry.models import District, ServiceKind, TargetGroup
-from safechildhood.requests.protection import TOKEN_FIELD, read_token
 
 from .factories import (
     OrganizationPhoneFactory,

@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
+from safechildhood.core.protection import HONEYPOT_FIELD, TOKEN_FIELD
 from safechildhood.registry.corrections import CLIENT_LIMIT, ServiceCorrection
 from safechildhood.registry.tasks import send_correction_email
-from safechildhood.requests.protection import HONEYPOT_FIELD, TOKEN_FIELD
 
 from .public_data import districts, make_service
 

@@ -76,7 +76,7 @@ def test_after_the_repeat_window_the_page_says_sent_without_the_code(client, dis
 
 def test_an_expired_page_whose_report_arrived_says_so(client, district, monkeypatch):
     """Not «не было отправлено»: that would invite a second report of the same family."""
-    from safechildhood.requests import protection
+    from safechildhood.core import protection
 
     state = state_of(check_page(client, district))
     code = receipt_of(client.post("/report/send/", {"state": state}))

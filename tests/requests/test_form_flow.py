@@ -243,7 +243,7 @@ def test_invalid_contact_details_are_explained(client, district):
 
 
 def test_an_expired_state_is_not_sent_but_the_answers_come_back(client, district, monkeypatch):
-    from safechildhood.requests import protection
+    from safechildhood.core import protection
 
     state = state_of(check_page(client, district))
     monkeypatch.setattr(protection, "TOKEN_MAX_AGE", -1)

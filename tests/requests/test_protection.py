@@ -9,6 +9,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 
+from safechildhood.core import protection as form_protection
 from safechildhood.requests import protection
 from safechildhood.requests.models import Report, Verification
 
@@ -32,11 +33,13 @@ def solved_payload(client) -> str:
 
 def test_honeypot_is_hidden_from_people_and_stops_bots(client, district):
     page = soup(client.get("/report/form/"))
-    trap = page.select_one(f"input[name={protection.HONEYPOT_FIELD}]")
+    trap = page.select_one(f"input[name={form_protection.HONEYPOT_FIELD}]")
     assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
     assert trap.find_parent(class_="form-extra")["aria-hidden"] == "true"
 
-    response = check_page(client, district, **{protection.HONEYPOT_FIELD: "http://spam.example"})
+    response = check_page(
+        client, district, **{form_protection.HONEYPOT_FIELD: "http://spam.example"}
+    )
     assert response.status_code == 400
     page = soup(response)
     assert "Не удалось проверить форму" in page.select_one(".error-summary").get_text()
@@ -54,7 +57,7 @@ def test_a_form_filled_too_fast_is_returned(client, district, settings):
     assert "слишком быстро" in soup(response).select_one(".error-summary").get_text()
 
     # The same form, sent after the minimum time, goes through.
-    old_token = protection.issue_token("report", issued_at=time.time() - 10)
+    old_token = form_protection.issue_token("report", issued_at=time.time() - 10)
     response = check_page(client, district, form_token=old_token)
     assert response.status_code == 200
     assert soup(response).select_one("input[name=state]")
@@ -75,7 +78,7 @@ def test_missing_timing_token_is_a_400(client, district):
     [
         "forged",
         signing.dumps({"f": "report", "t": 0, "n": "x"}, salt="another-salt"),
-        protection.issue_token("status"),  # a genuine token for another form
+        form_protection.issue_token("status"),  # a genuine token for another form
     ],
     ids=["garbage", "wrong-key", "other-form"],
 )
@@ -202,11 +205,11 @@ def test_rate_limit_counters_hold_no_address(client, district):
 def test_forwarded_address_is_used_only_behind_a_configured_proxy(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.2")
     other = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.2")
-    settings.REPORTS_TRUSTED_PROXY_COUNT = 0
-    assert protection.client_key(request) == protection.client_key(other)
-    settings.REPORTS_TRUSTED_PROXY_COUNT = 2
-    assert protection.client_key(request) != protection.client_key(other)
-    assert len(protection.client_key(request)) == 32
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert form_protection.client_key(request) == form_protection.client_key(other)
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert form_protection.client_key(request) != form_protection.client_key(other)
+    assert len(form_protection.client_key(request)) == 32
 
 
 # --- reCAPTCHA instead, when configured ------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from safechildhood.core.protection import network_key
 from safechildhood.requests import protection
 from safechildhood.requests.models import Report, ReportNotification
 
@@ -60,7 +61,7 @@ def test_the_network_allowance_spans_ipv6_48(district):
 
 def test_network_key_groups_by_prefix(rf):
     def key(address: str) -> str:
-        return protection.network_key(rf.get("/", REMOTE_ADDR=address))
+        return network_key(rf.get("/", REMOTE_ADDR=address))
 
     assert key("198.51.100.1") == key("198.51.100.254") != key("198.51.101.1")
     assert key("::ffff:198.51.100.7") == key("198.51.100.1")

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from safechildhood.core.pagecache import fresh_value
 
+from ..corrections import FRESH_FORM_VALUE
 from ..jsonld import service_jsonld, to_script_content
+from ..listing import localized_taxonomies
 from ..models import Service
 from ..presentation import ServicePage, service_page
 
@@ -29,8 +31,6 @@ def service_page_info(context: template.Context, service: Service) -> ServicePag
     language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
     kinds = groups = None
     if language != get_supported_language_variant(settings.LANGUAGE_CODE):
-        from ..listing import localized_taxonomies
-
         kinds, groups = localized_taxonomies(language)
     return service_page(service, kinds, groups)
 
@@ -44,23 +44,7 @@ def service_jsonld_script(context: template.Context, info: ServicePage) -> SafeS
 @register.simple_tag(takes_context=True)
 def correction_token(context: template.Context) -> str:
     """A new signed form token; on a cached service page, a new one in every copy served."""
-    from ..corrections import FRESH_FORM_VALUE
-
     return fresh_value(context.get("request"), FRESH_FORM_VALUE)
-
-
-@register.simple_tag
-def honeypot_field_name() -> str:
-    from safechildhood.requests.protection import HONEYPOT_FIELD
-
-    return HONEYPOT_FIELD
-
-
-@register.simple_tag
-def token_field_name() -> str:
-    from safechildhood.requests.protection import TOKEN_FIELD
-
-    return TOKEN_FIELD
 
 
 @register.inclusion_tag("registry/includes/map.html")
@@ -110,10 +94,3 @@ def km(value: float | None) -> str:
     if value < 10:
         return _("%(n)s км") % {"n": number_format(round(value, 1), 1)}
     return _("%(n)s км") % {"n": number_format(round(value), 0)}
-
-
-@register.filter
-def tel_href(number: str) -> str:
-    """`8 (8172) 00-00-00` → `tel:8817200000` (as ``Phone.href``)."""
-    digits = "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
-    return f"tel:{digits}" if digits else ""

@@ -7,20 +7,10 @@ it), restart, run this command, then remove the old keys.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from safechildhood.requests.crypto import encrypted_fields
 from safechildhood.requests.models import Report, ReportMessage, ReportNote
 
-MODELS = {
-    Report: [
-        "description",
-        "place",
-        "children_ages",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-    ],
-    ReportMessage: ["body"],
-    ReportNote: ["body"],
-}
+MODELS = {model: list(encrypted_fields(model)) for model in (Report, ReportMessage, ReportNote)}
 
 
 class Command(BaseCommand):
