@@ -85,6 +85,9 @@ class PageSource(SearchSource):
     def searchable(self, language: str) -> QuerySet:
         return public_pages(self.model.objects.live().filter(locale__language_code=language))
 
+    def indexed(self, language: str) -> QuerySet:
+        return self.searchable(language).select_related("locale")
+
     def highlights(self, match: Match, obj: Any, query: str) -> dict[str, SafeString]:
         # Elasticsearch marks the words itself (escaped: its encoder is "html").
         title = match.highlights.get("title")

@@ -88,7 +88,7 @@ class SearchSource:
     def indexed(self, language: str) -> models.QuerySet:
         """What `language`'s index holds of the source: exactly :meth:`searchable`, with
         what :meth:`document` reads."""
-        return self.searchable(language).select_related("locale")
+        return self.searchable(language)
 
     def document_context(self, language: str) -> Any:
         """Data :meth:`document` needs once per language and batch (e.g. a taxonomy)."""

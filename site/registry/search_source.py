@@ -200,7 +200,7 @@ class Services(SearchSource):
         return kind_preference(strengths)
 
     def indexed(self, language: str) -> QuerySet:
-        rows = super().indexed(language).select_related("organization")
+        rows = self.searchable(language).select_related("locale", "organization")
         return rows.prefetch_related(*service_prefetch())
 
     def document_context(self, language: str) -> Any:
