@@ -7,8 +7,8 @@ full text with the Russian configuration, or SQLite FTS5 with Russian stems) the
 match is SQL on the same database, so it stays a subquery: counting, ordering by
 distance and paginating happen in one query. With **Elasticsearch**
 (``ELASTICSEARCH_URL``, ``search.elastic``) the engine's best
-``MAX_EXTERNAL_MATCHES`` services come back as ids and are filtered the same way;
-callers do not change.
+``MAX_EXTERNAL_MATCHES`` objects of the queryset's source come back as ids and
+are filtered the same way; callers do not change.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from django.db.models import (
 )
 from django.utils.translation import get_language
 from wagtail.search.backends import get_search_backend
+
+from .engine import get_engine
+from .sources import source_for_model
 
 # How many hits an external engine (Elasticsearch) hands back for filtering here.
 MAX_EXTERNAL_MATCHES = 1000
@@ -54,16 +57,15 @@ def _search(queryset: models.QuerySet, query: str, order_by_relevance: bool) -> 
 
 
 def _external_ids(queryset: models.QuerySet, query: str) -> list[int] | None:
-    """The configured external engine's best matching services, or None when the
-    database answers (the default, and always for other models)."""
-    from safechildhood.registry.models import Service
-
-    if settings.SEARCH_ENGINE == DATABASE_ENGINE or queryset.model is not Service:
+    """The configured external engine's best matches of `queryset`'s source, or None
+    when the database answers (the default, and always for a model no source has)."""
+    if settings.SEARCH_ENGINE == DATABASE_ENGINE:
         return None
-    from .engine import get_engine
-
+    source = source_for_model(queryset.model)
+    if source is None:
+        return None
     language = get_language() or settings.LANGUAGE_CODE
-    return get_engine().service_ids(query, language=language, limit=MAX_EXTERNAL_MATCHES)
+    return get_engine().ids(source.key, query, language=language, limit=MAX_EXTERNAL_MATCHES)
 
 
 def _among(queryset: models.QuerySet, ids: list[int]) -> models.QuerySet:

@@ -1,8 +1,9 @@
 """The contract between the site-wide search and the engine that matches words.
 
-``search.site`` (the ``/search/`` page) and ``search.backends`` (the registry's
-list) ask an engine two things: the best matches of some words over pages, news
-and services, and the services matching some words. Two engines answer:
+``search.site`` (the ``/search/`` page) and ``search.backends`` (an app's own
+list, e.g. the registry's) ask an engine two things: the best matches of some
+words over the registered sources (``search.sources``: pages, news, services…),
+and the objects of one source matching some words. Two engines answer:
 
 - ``search.database.DatabaseEngine``: Wagtail's database search backend
   (PostgreSQL full text with the Russian configuration; SQLite FTS5 with Russian
@@ -22,12 +23,6 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-# What the site-wide search finds, in the order the type filter offers them.
-TYPE_SERVICE = "service"
-TYPE_PAGE = "page"
-TYPE_NEWS = "news"
-TYPES = (TYPE_SERVICE, TYPE_PAGE, TYPE_NEWS)
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ class Match:
 @dataclass
 class EngineAnswer:
     """A window of the merged, best-first matches of the asked types, and the number
-    of matches of every type in ``TYPES`` (asked or not: the type filter shows them)."""
+    of matches of every registered type (asked or not: the type filter shows them)."""
 
     matches: list[Match]
     counts: dict[str, int]
@@ -67,24 +62,25 @@ class SearchEngine(Protocol):
         query: str,
         *,
         language: str,
-        types: Sequence[str] = TYPES,
+        types: Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 10,
         kinds: Mapping[str, int] | None = None,
     ) -> EngineAnswer:
-        """Live, public objects of `types` in `language` matching `query`, best first,
-        the window ``[offset, offset + limit)`` of them.
+        """Live, public objects of `types` (default: every registered source) in
+        `language` matching `query`, best first, the window ``[offset, offset + limit)``.
 
-        `kinds` maps the codes of the kinds of help the words name to how many
-        words name each («насилие в семье»: ``{"women_crisis": 2, "sos": 1}``,
-        ``search.services.kind_strengths``): services of those kinds come before
-        everything else, the most named first. ``counts`` covers
-        every type in ``TYPES`` (not only `types`) over all matches, not the window.
+        `kinds` maps the codes of the kinds the words name to how many words name
+        each («насилие в семье»: ``{"women_crisis": 2, "sos": 1}``, from the sources'
+        ``strengths``): objects of those kinds come before everything else, the most
+        named first. ``counts`` covers every registered type (not only `types`) over
+        all matches, not the window.
         """
         ...
 
-    def service_ids(self, query: str, *, language: str, limit: int) -> list[int]:
-        """Primary keys of public services in `language` matching `query`, best first."""
+    def ids(self, source: str, query: str, *, language: str, limit: int) -> list[int]:
+        """Primary keys of `source`'s searchable objects in `language` matching
+        `query`, best first."""
         ...
 
 

@@ -1,12 +1,12 @@
 """What a caller asks the search for and what it gets back.
 
 Every search on the site goes through these two types: the registry's list
-page (``search.services.search_services``) now, the site-wide ``/search/`` page
-over pages, news and services later. A caller builds a :class:`SearchRequest`
-from the visitor's input with the helpers below (they never raise on bad input:
-they clean it and say what they did in ``messages``) and renders the
-:class:`SearchResults`. How the matching is done (Wagtail's database backend
-today, Elasticsearch tomorrow) stays behind ``search.backends``.
+page (``registry.queries.search_services``) and the site-wide ``/search/`` page
+over every registered source (``search.site``). A caller builds a
+:class:`SearchRequest` from the visitor's input with the helpers below (they
+never raise on bad input: they clean it and say what they did in ``messages``)
+and renders the :class:`SearchResults`. How the matching is done (Wagtail's
+database backend, or Elasticsearch) stays behind ``search.backends``.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class SearchRequest:
     """One search: the words, the filters, where to measure distance from, which page.
 
     ``filters`` keys are defined by the search function that takes the request
-    (see ``search.services.SERVICE_FILTERS``); unknown keys are an error there,
+    (see ``registry.queries.SERVICE_FILTERS``); unknown keys are an error there,
     not silently ignored. ``messages`` carries what cleaning the input said, so
     that the results can show it next to their own.
     """
@@ -149,12 +149,16 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: what it is (``type``: "service", later "page", "news"), the object,
-    and its fields with the matched words marked (HTML-safe, ``<mark>``)."""
+    """One result: what it is (``type``: a source's key, "service", "page", "news"),
+    the object, and its fields with the matched words marked (HTML-safe,
+    ``<mark>``); in the site-wide search also its source's card ``template`` and
+    ``label``."""
 
     type: str
     object: Any
     highlights: Mapping[str, SafeString] = field(default_factory=dict)
+    template: str = ""
+    label: Any = ""
 
 
 @dataclass

@@ -4,9 +4,10 @@ Neither PostgreSQL's full text nor SQLite's knows typos («медиацыя», �
 A frightened visitor types fast, on a phone: when a search finds nothing, each
 word that is not in the site's own vocabulary is replaced by its closest word
 there (``difflib``), and the search is run again with the corrected words. The
-vocabulary is small and ours: the names and keywords of the kinds of help, the
-target groups, the districts and the news topics, so a correction always names
-something the site has. It is cached for a few minutes per language.
+vocabulary is small and ours, given by the sources (``SearchSource.vocabulary``):
+the names and keywords of the kinds of help, the target groups, the districts and
+the news topics, so a correction always names something the site has. It is
+cached for a few minutes per language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import difflib
 from django.core.cache import cache
 
 from .highlight import WORD
+from .sources import sources
 
 CACHE_SECONDS = 600
 CUTOFF = 0.75  # difflib ratio: «булинг» → «буллинг» 0.92, «медиацыя» → «медиация» 0.88
@@ -27,7 +29,7 @@ def _normal(word: str) -> str:
 
 
 def vocabulary(language: str) -> frozenset[str]:
-    """Words of the taxonomy, district and topic names (four small queries, cached)."""
+    """Words of the sources' vocabularies (a few small queries, cached)."""
     key = f"search:vocabulary:{language}"
     words = cache.get(key)
     if words is None:
@@ -37,16 +39,7 @@ def vocabulary(language: str) -> frozenset[str]:
 
 
 def _collect(language: str) -> set[str]:
-    from taggit.models import Tag
-
-    from safechildhood.registry.models import District, ServiceKind, TargetGroup
-
-    texts: list[str] = []
-    for model in (ServiceKind, TargetGroup):
-        rows = model.objects.filter(locale__language_code=language)
-        texts += [f"{name} {keywords}" for name, keywords in rows.values_list("name", "keywords")]
-    texts += list(District.objects.values_list("name", flat=True))
-    texts += list(Tag.objects.values_list("name", flat=True))
+    texts = [text for source in sources() for text in source.vocabulary(language)]
     return {
         _normal(word)
         for text in texts

@@ -1,4 +1,4 @@
-"""``/search/``: one search over information pages, news and help services.
+"""``/search/``: one search over every registered source (pages, news, help services…).
 
 Everything is in the URL (``?q=…&type=service&page=2``), so a result list can be
 shared and Back works; bad values never give an error page: an unknown type or a
@@ -14,11 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .engine import TYPES
 from .models import record_search
 from .promotions import promoted
 from .query import SearchRequest
-from .site import TYPE_LABELS, search_site
+from .site import search_site
+from .sources import get_source, source_keys, sources
 
 PER_PAGE = 10
 
@@ -27,7 +27,7 @@ def search(request: HttpRequest) -> HttpResponse:
     chosen_type = request.GET.get("type", "").strip()
     messages: list[str] = []
     filters: dict[str, str] = {}
-    if chosen_type in TYPES:
+    if chosen_type in source_keys():
         filters["type"] = chosen_type
     elif chosen_type:
         messages.append(_("Такого раздела нет, показаны все результаты."))
@@ -52,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "promotions": promoted(query) if query and first_page else [],
         "type_filter": _type_filter(query, chosen_type, results.facets["type"]),
         "chosen_type": chosen_type,
-        "chosen_type_label": TYPE_LABELS.get(chosen_type, ""),
+        "chosen_type_label": get_source(chosen_type).label if chosen_type else "",
     }
     return TemplateResponse(request, "search/search.html", context)
 
@@ -62,8 +62,10 @@ def _type_filter(query: str, chosen: str, counts: dict[str, int]) -> list[dict]:
     if not query:
         return []
     options = [{"label": _("Всё"), "type": "", "count": sum(counts.values())}]
-    plural = {"service": _("Службы помощи"), "page": _("Страницы"), "news": _("Новости")}
-    options += [{"label": plural[t], "type": t, "count": counts.get(t, 0)} for t in TYPES]
+    options += [
+        {"label": source.plural, "type": source.key, "count": counts.get(source.key, 0)}
+        for source in sources()
+    ]
     for option in options:
         params = {"q": query, **({"type": option["type"]} if option["type"] else {})}
         option["url"] = "?" + urlencode(params)

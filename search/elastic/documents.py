@@ -1,16 +1,14 @@
-"""What the index holds: one document per page, news article and service, per language.
+"""What the index holds: one document per object of every source, per language.
 
 Every document has the same few fields (see :class:`SearchDocument`): the site-wide
 search ranks pages, news and services together, so they share ``title`` and
 ``body``, and the type, kinds and districts are keywords to filter and boost on.
 Ids are ``"{type}-{pk}"``: a page and a service with the same primary key never
-collide.
-
-Privacy rule (tested): a service's document is built from public-safe data only.
-Its places contribute their district (name, region, slug) and nothing else: no
-address, postal code, coordinates, transport or accessibility notes, not even a
-place's name, whether the place is confidential or not. The service page shows
-public addresses; the index does not need them and cannot leak what it never held.
+collide. Each source builds its documents (``SearchSource.document``, with
+:func:`make_document` and the text helpers here): the information pages'
+in ``home.search_source``, the news' in ``news.search_source``, the services'
+(with the privacy rule: nothing of a place but its district) in
+``registry.search_source``.
 
 Analysis is per language, under one analyzer name (``site_text``) so the mapping is
 the same everywhere: Russian folds ё into е, drops Russian stop words and stems with
@@ -23,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.translation import override
 from elasticsearch_dsl import (
     Boolean,
@@ -41,9 +38,9 @@ from elasticsearch_dsl import (
 from wagtail import blocks
 from wagtail.blocks.field_block import BaseChoiceBlock
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
-from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE
+from search.sources import source_for
 
 from .connection import index_alias
 
@@ -166,7 +163,9 @@ def _url(obj: Any, language: str) -> str:
         return ""
 
 
-def _document(type_: str, obj: Any, language: str, **fields: Any) -> SearchDocument:
+def make_document(type_: str, obj: Any, language: str, **fields: Any) -> SearchDocument:
+    """The document of `obj` (of source `type_`) in `language`'s index: its id, type,
+    primary key and URL, and the source's `fields` (``title``, ``body``, ``kinds``…)."""
     return SearchDocument(
         meta={"id": document_id(type_, obj.pk), "index": index_alias(language)},
         type=type_,
@@ -181,128 +180,7 @@ def language_of(obj: Any) -> str:
     return obj.locale.language_code
 
 
-# --- pages and news -----------------------------------------------------------------------
-
-
-def page_document(page: Any) -> SearchDocument:
-    """An information page (``StandardPage``): title; introduction and body as text."""
-    language = language_of(page)
-    body = join([page.search_description, page.introduction, *field_text(page, "body")])
-    return _document(TYPE_PAGE, page, language, title=page.title, body=body)
-
-
-def news_document(page: Any) -> SearchDocument:
-    """A news article: lead, body, topics and district names as text; date and districts."""
-    language = language_of(page)
-    districts = list(page.districts.all())
-    tags = [item.tag.name for item in page.tagged_items.all()]
-    body = join(
-        [
-            page.search_description,
-            page.lead,
-            *field_text(page, "body"),
-            *tags,
-            *[district.name for district in districts],
-        ]
-    )
-    return _document(
-        TYPE_NEWS,
-        page,
-        language,
-        title=page.title,
-        body=body,
-        date=page.date,
-        districts=sorted({district.slug for district in districts}),
-    )
-
-
-# --- services -----------------------------------------------------------------------------
-
-
-def service_prefetch() -> list[Any]:
-    """What :func:`service_document` reads, for ``prefetch_related`` (no query per service)."""
-    from safechildhood.registry.models import Location, ServiceArea
-
-    return [
-        "kinds",
-        "target_groups",
-        Prefetch("locations", Location.objects.select_related("district")),
-        Prefetch("service_areas", ServiceArea.objects.select_related("district")),
-    ]
-
-
-def taxonomy_maps(language: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``({kind code: term}, {group code: term})`` in `language` (two small queries)."""
-    from safechildhood.registry.models import ServiceKind, TargetGroup
-
-    locale = Locale.objects.filter(language_code=language).first() or Locale.get_default()
-    return ServiceKind.objects.localized_map(locale), TargetGroup.objects.localized_map(locale)
-
-
-def _term_text(terms: Iterable[Any], localized: Mapping[str, Any]) -> list[str]:
-    texts: list[str] = []
-    for term in terms:
-        shown = localized.get(term.code, term)
-        texts += [shown.name, shown.keywords, term.keywords]
-    return texts
-
-
-def service_document(
-    service: Any,
-    language: str | None = None,
-    *,
-    kinds_map: Mapping[str, Any] | None = None,
-    groups_map: Mapping[str, Any] | None = None,
-) -> SearchDocument:
-    """A service in `language`'s index (default its own; an untranslated Russian entry
-    also stands in for its English translation, see ``search.services.in_language``).
-
-    Text: alternate name, description, who may apply, how to apply, the alert, the
-    organisation, the kinds' and target groups' names and search keywords (editors
-    keep the word forms there: «травля травли буллинг»), and the districts' names and
-    regions (``Service.district_names``). Of the places, only their districts.
-    """
-    language = language or language_of(service)
-    if kinds_map is None or groups_map is None:
-        kinds_map, groups_map = taxonomy_maps(language)
-    kinds = list(service.kinds.all())
-    organization = service.organization
-    body = join(
-        [
-            service.alternate_name,
-            service.description,
-            service.eligibility_description,
-            service.application_process,
-            service.alert,
-            organization.name if organization else "",
-            organization.alternate_name if organization else "",
-            *_term_text(kinds, kinds_map),
-            *_term_text(service.target_groups.all(), groups_map),
-            service.district_names(),
-        ]
-    )
-    return _document(
-        TYPE_SERVICE,
-        service,
-        language,
-        title=service.name,
-        body=body,
-        kinds=sorted({kind.code for kind in kinds}),
-        districts=sorted({district.slug for district in service.districts()}),
-        is_24_7=service.is_24_7,
-    )
-
-
 def document_for(obj: Any, language: str | None = None) -> SearchDocument:
-    """The document of a ``StandardPage``, ``NewsPage`` or ``Service``."""
-    from safechildhood.home.models import StandardPage
-    from safechildhood.news.models import NewsPage
-    from safechildhood.registry.models import Service
-
-    if isinstance(obj, Service):
-        return service_document(obj, language)
-    if isinstance(obj, NewsPage):
-        return news_document(obj)
-    if isinstance(obj, StandardPage):
-        return page_document(obj)
-    raise TypeError(f"Not searchable: {type(obj).__name__}")
+    """The document of any searchable object, by its source (``TypeError`` otherwise)."""
+    source = source_for(obj)
+    return source.document(obj, language or language_of(obj))

@@ -13,7 +13,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from search.engine import TYPES, EngineAnswer, Match
+from search.engine import EngineAnswer, Match
+from search.sources import source_keys
 
 from . import connection, queries
 
@@ -51,7 +52,7 @@ def _highlights(hit: Any) -> dict[str, str]:
 
 def answer_from(response: Any) -> EngineAnswer:
     """`response` of :func:`queries.site_search` as an :class:`EngineAnswer`: the hits
-    (of the asked types) and the counts of every type in ``TYPES``."""
+    (of the asked types) and the counts of every registered type."""
     matches = [
         Match(
             type=hit.type,
@@ -61,7 +62,7 @@ def answer_from(response: Any) -> EngineAnswer:
         )
         for hit in response
     ]
-    counts = dict.fromkeys(TYPES, 0)
+    counts = dict.fromkeys(source_keys(), 0)
     for bucket in response.aggregations.types.buckets:
         if bucket.key in counts:
             counts[bucket.key] = bucket.doc_count
@@ -76,14 +77,14 @@ class ElasticEngine:
         query: str,
         *,
         language: str,
-        types: Sequence[str] = TYPES,
+        types: Sequence[str] | None = None,
         offset: int = 0,
         limit: int = 10,
         kinds: Mapping[str, int] | None = None,
     ) -> EngineAnswer:
         """See :meth:`search.engine.SearchEngine.search`."""
         if not queries.words(query):
-            return EngineAnswer(matches=[], counts=dict.fromkeys(TYPES, 0))
+            return EngineAnswer(matches=[], counts=dict.fromkeys(source_keys(), 0))
         search = queries.site_search(query, types=types, kinds=kinds, offset=offset, limit=limit)
         try:
             response = _execute(search, language)
@@ -99,14 +100,14 @@ class ElasticEngine:
             )
         return answer_from(response)
 
-    def service_ids(self, query: str, *, language: str, limit: int) -> list[int]:
-        """See :meth:`search.engine.SearchEngine.service_ids`."""
+    def ids(self, source: str, query: str, *, language: str, limit: int) -> list[int]:
+        """See :meth:`search.engine.SearchEngine.ids`."""
         if not queries.words(query) or limit <= 0:
             return []
-        search = queries.service_search(query, limit=limit)
+        search = queries.source_search(source, query, limit=limit)
         try:
             response = _execute(search, language)
         except connection.ELASTIC_ERRORS as exc:
-            _fell_back("registry search", exc)
-            return _database_engine().service_ids(query, language=language, limit=limit)
+            _fell_back(f"search of {source}", exc)
+            return _database_engine().ids(source, query, language=language, limit=limit)
         return [int(hit.pk) for hit in response]

@@ -7,7 +7,9 @@ fails because of it. The task (:func:`update_search_index`, run by
 ``manage.py db_worker``) looks at the objects *as they are now* and, for every
 language index, writes the document of each one that is live and public there and
 removes every other one. So the same task serves publish, unpublish, closing a
-service and deletion, and running it twice does no harm.
+service and deletion, and running it twice does no harm. What is indexed, how,
+and which other changes touch it come from the registered sources
+(``search.sources``: ``indexed``, ``document``, ``affected``, ``triggers``).
 
 When Elasticsearch does not answer, the task queues itself again later
 (:data:`RETRY_DELAYS`) and gives up after :data:`MAX_ATTEMPTS`, with a warning: the
@@ -21,7 +23,7 @@ by a write would have no Russian analysis) and the engine answers from the datab
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -31,29 +33,18 @@ from django.utils import timezone
 from django_tasks import task
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import bulk
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from safechildhood.core.tasks import retry_delay
-from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE
+from search.sources import SearchSource, get_source, source_for, sources
 
 from . import connection
-from .documents import (
-    SearchDocument,
-    document_id,
-    index_definition,
-    language_of,
-    news_document,
-    page_document,
-    service_document,
-    service_prefetch,
-    taxonomy_maps,
-)
+from .documents import SearchDocument, document_id, index_definition, language_of
 
 logger = logging.getLogger(__name__)
 
 # A page and every indexed page below it (moved, or a view restriction changed).
 TYPE_TREE = "tree"
-SYNC_TYPES = (TYPE_PAGE, TYPE_NEWS, TYPE_SERVICE, TYPE_TREE)
 
 # Wait this long after the 1st, 2nd... failed attempt (the shared back-off); then give up.
 RETRY_DELAYS = tuple(retry_delay(attempt) for attempt in range(1, 5))
@@ -70,43 +61,27 @@ class RetryableIndexingError(Exception):
 # --- what is indexed ----------------------------------------------------------------------
 
 
-def _page_models() -> dict[str, type[Page]]:
-    from safechildhood.home.models import StandardPage
-    from safechildhood.news.models import NewsPage
-
-    return {TYPE_PAGE: StandardPage, TYPE_NEWS: NewsPage}
+def _page_sources() -> list[SearchSource]:
+    """The sources whose objects are Wagtail pages (they move, and sections get restricted)."""
+    return [source for source in sources() if issubclass(source.model, Page)]
 
 
 def type_of(obj: Any) -> str:
-    """``"page"``, ``"news"`` or ``"service"``."""
-    from safechildhood.registry.models import Service
-
-    if isinstance(obj, Service):
-        return TYPE_SERVICE
-    for type_, model in _page_models().items():
-        if isinstance(obj, model):
-            return type_
-    raise TypeError(f"Not searchable: {type(obj).__name__}")
+    """The key of `obj`'s source (``"page"``, ``"news"``, ``"service"``…)."""
+    return source_for(obj).key
 
 
 def indexed(type_: str, language: str) -> QuerySet:
     """What `language`'s index holds of `type_`: exactly what the site-wide search may
-    show (``search.sources.searchable``: live, public, in that language or standing in
+    show (the source's ``searchable``: live, public, in that language or standing in
     for a missing translation), with what the documents read."""
-    from search.sources import searchable
-
-    rows = searchable(type_, language).select_related("locale")
-    if type_ == TYPE_NEWS:
-        rows = rows.prefetch_related("districts", "tagged_items__tag")
-    if type_ == TYPE_SERVICE:
-        rows = rows.select_related("organization").prefetch_related(*service_prefetch())
-    return rows
+    return get_source(type_).indexed(language)
 
 
 def public_objects(language: str) -> Iterator[Any]:
     """Everything `language`'s index should hold, read in chunks."""
-    for type_ in (TYPE_PAGE, TYPE_NEWS, TYPE_SERVICE):
-        yield from indexed(type_, language).order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    for source in sources():
+        yield from source.indexed(language).order_by("pk").iterator(chunk_size=CHUNK_SIZE)
 
 
 # --- bulk actions -------------------------------------------------------------------------
@@ -128,34 +103,22 @@ def delete_action(type_: str, pk: int, language: str) -> dict[str, Any]:
     }
 
 
-def _build(type_: str, obj: Any, language: str, maps: dict[str, Any]) -> SearchDocument:
-    if type_ == TYPE_SERVICE:
-        if language not in maps:
-            maps[language] = taxonomy_maps(language)
-        kinds_map, groups_map = maps[language]
-        return service_document(obj, language, kinds_map=kinds_map, groups_map=groups_map)
-    return page_document(obj) if type_ == TYPE_PAGE else news_document(obj)
-
-
-def _translation_group(pks: Sequence[int]) -> list[int]:
-    """The services and all their translations: a Russian entry stands in for a missing
-    English one, so publishing or deleting the English one changes the Russian's place."""
-    from safechildhood.registry.models import Service
-
-    keys = Service.objects.filter(pk__in=pks).values_list("translation_key", flat=True)
-    group = Service.objects.filter(translation_key__in=list(keys)).values_list("pk", flat=True)
-    return sorted(set(pks) | set(group))
+def _build(source: SearchSource, obj: Any, language: str, contexts: dict) -> SearchDocument:
+    key = (source.key, language)
+    if key not in contexts:
+        contexts[key] = source.document_context(language)
+    return source.document(obj, language, contexts[key])
 
 
 def _object_actions(type_: str, pks: Sequence[int]) -> list[dict[str, Any]]:
     """Per language: index the objects it shows, remove the others."""
-    if type_ == TYPE_SERVICE:
-        pks = _translation_group(pks)
+    source = get_source(type_)
+    pks = source.affected(list(pks))
     actions: list[dict[str, Any]] = []
-    maps: dict[str, Any] = {}
+    contexts: dict = {}
     for language in connection.languages():
-        shown = list(indexed(type_, language).filter(pk__in=pks).order_by("pk"))
-        actions += [index_action(_build(type_, obj, language, maps)) for obj in shown]
+        shown = list(source.indexed(language).filter(pk__in=pks).order_by("pk"))
+        actions += [index_action(_build(source, obj, language, contexts)) for obj in shown]
         shown_pks = {obj.pk for obj in shown}
         actions += [delete_action(type_, pk, language) for pk in pks if pk not in shown_pks]
     return actions
@@ -164,15 +127,15 @@ def _object_actions(type_: str, pks: Sequence[int]) -> list[dict[str, Any]]:
 def _tree_pks(pks: Sequence[int]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for root in Page.objects.filter(pk__in=pks):
-        for type_, model in _page_models().items():
-            below = model.objects.descendant_of(root, inclusive=True).values_list("pk", flat=True)
-            found.setdefault(type_, []).extend(below)
+        for source in _page_sources():
+            below = source.model.objects.descendant_of(root, inclusive=True)
+            found.setdefault(source.key, []).extend(below.values_list("pk", flat=True))
     return found
 
 
 def sync_actions(type_: str, pks: Sequence[int]) -> list[dict[str, Any]]:
     """Bulk actions that make every index agree with the database about these objects."""
-    if type_ not in SYNC_TYPES:
+    if type_ != TYPE_TREE and type_ not in [source.key for source in sources()]:
         raise ValueError(f"Unknown search index type: {type_!r}")
     pks = sorted({int(pk) for pk in pks})
     if type_ == TYPE_TREE:
@@ -258,13 +221,12 @@ def bulk_index(
     Services are written as documents of `language` (default their own); `index` names
     a concrete index to write to instead of the alias (``search_index --rebuild``).
     """
-    maps: dict[str, Any] = {}
+    contexts: dict = {}
 
     def actions() -> Iterator[dict[str, Any]]:
         for obj in objects:
-            type_ = type_of(obj)
             code = language or language_of(obj)
-            yield index_action(_build(type_, obj, code, maps), index)
+            yield index_action(_build(source_for(obj), obj, code, contexts), index)
 
     return send(actions(), client=client, refresh=refresh, require_alias=index is None)
 
@@ -436,93 +398,39 @@ def on_tree_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         schedule(TYPE_TREE, [page_id])
 
 
-def on_service_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A service published or unpublished (the task indexes or removes it)."""
-    schedule(TYPE_SERVICE, [instance.pk])
+def _scheduler(type_: str, pks_of: Callable[..., Iterable[int]]) -> Callable[..., None]:
+    """A receiver that schedules the objects of `type_` that `pks_of(instance, **kwargs)`
+    names (a source's trigger)."""
 
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        schedule(type_, pks_of(instance, **kwargs))
 
-def on_service_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A live service saved (an import, «mark verified», closing it): index or remove it."""
-    if not raw and instance.live:
-        schedule(TYPE_SERVICE, [instance.pk])
-
-
-def on_service_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Removed; and the entry it was translated from may now stand in for it."""
-    from safechildhood.registry.models import Service
-
-    siblings = Service.objects.filter(translation_key=instance.translation_key)
-    schedule(TYPE_SERVICE, [instance.pk, *siblings.values_list("pk", flat=True)])
-
-
-def on_term_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A kind or target group renamed or given new keywords: its services' text changed."""
-    from safechildhood.registry.models import Service, ServiceKind
-
-    if raw:
-        return
-    lookup = "kinds__code" if isinstance(instance, ServiceKind) else "target_groups__code"
-    services = Service.objects.filter(**{lookup: instance.code}).values_list("pk", flat=True)
-    schedule(TYPE_SERVICE, services)
-
-
-def on_organization_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        schedule(TYPE_SERVICE, instance.services.values_list("pk", flat=True))
-
-
-def on_district_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A district renamed: the services there and the news about it."""
-    from safechildhood.registry.models import Service
-
-    if raw:
-        return
-    services = Service.objects.filter(locations__district=instance) | Service.objects.filter(
-        service_areas__district=instance
-    )
-    schedule(TYPE_SERVICE, services.values_list("pk", flat=True))
-    schedule(TYPE_NEWS, instance.news_pages.values_list("pk", flat=True))
+    receiver.__name__ = f"{type_}_{pks_of.__name__}"
+    return receiver
 
 
 def _receivers() -> list[tuple[Any, Any, Any]]:
-    """``(signal, receiver, sender)`` for every connection made by :func:`connect_signals`."""
-    from wagtail.models import PageViewRestriction
-    from wagtail.signals import (
-        page_published,
-        page_unpublished,
-        post_page_move,
-        published,
-        unpublished,
-    )
-
-    from safechildhood.registry.models import (
-        District,
-        Organization,
-        Service,
-        ServiceKind,
-        TargetGroup,
-    )
+    """``(signal, receiver, sender)`` for every connection made by :func:`connect_signals`:
+    the page sources' publishing, moving and deleting, and every source's triggers."""
+    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     receivers: list[tuple[Any, Any, Any]] = []
-    for model in _page_models().values():
+    for source in _page_sources():
         receivers += [
-            (page_published, on_page_changed, model),
-            (page_unpublished, on_page_changed, model),
-            (post_delete, on_page_changed, model),
+            (page_published, on_page_changed, source.model),
+            (page_unpublished, on_page_changed, source.model),
+            (post_delete, on_page_changed, source.model),
         ]
     receivers += [
         (post_page_move, on_tree_changed, None),
         (post_save, on_tree_changed, PageViewRestriction),
         (post_delete, on_tree_changed, PageViewRestriction),
-        (published, on_service_changed, Service),
-        (unpublished, on_service_changed, Service),
-        (post_save, on_service_saved, Service),
-        (post_delete, on_service_deleted, Service),
-        (post_save, on_term_changed, ServiceKind),
-        (post_save, on_term_changed, TargetGroup),
-        (post_save, on_organization_changed, Organization),
-        (post_save, on_district_changed, District),
     ]
+    for source in sources():
+        receivers += [
+            (signal, _scheduler(source.key, pks_of), sender)
+            for signal, sender, pks_of in source.triggers()
+        ]
     return receivers
 
 

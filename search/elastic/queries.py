@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from elasticsearch_dsl import A, Q, Search
 
-from search.engine import TYPE_SERVICE, TYPES
+from search.sources import source_keys, sources
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # Longer queries are not sentences a visitor typed to find help: cut, not refused.
@@ -68,18 +68,21 @@ def text_query(query: str) -> Q:
 
 
 def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
-    """`query`, with services of the kinds the words name first, the most named first.
+    """`query`, with objects of the kinds the words name first, the most named first.
 
     `kinds` maps kind codes to how many words name them (``{"women_crisis": 2, "sos":
-    1}``): a service gets :data:`KIND_WEIGHT` times the strongest of its kinds.
+    1}``): an object of a source with kinds (``SearchSource.has_kinds``: services)
+    gets :data:`KIND_WEIGHT` times the strongest of its kinds.
     """
     if not kinds:
         return query
+    kinded = [source.key for source in sources() if source.has_kinds]
     functions = []
     for level in sorted({strength for strength in kinds.values() if strength > 0}, reverse=True):
         codes = sorted(code for code, strength in kinds.items() if strength == level)
-        preferred = Q("bool", filter=[Q("term", type=TYPE_SERVICE), Q("terms", kinds=codes)])
-        functions.append({"filter": preferred.to_dict(), "weight": KIND_WEIGHT * level})
+        for key in kinded:
+            preferred = Q("bool", filter=[Q("term", type=key), Q("terms", kinds=codes)])
+            functions.append({"filter": preferred.to_dict(), "weight": KIND_WEIGHT * level})
     if not functions:
         return query
     return Q(
@@ -94,18 +97,19 @@ def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
 def site_search(
     query: str,
     *,
-    types: Sequence[str] = TYPES,
+    types: Sequence[str] | None = None,
     kinds: Mapping[str, int] | None = None,
     offset: int = 0,
     limit: int = 10,
 ) -> Search:
-    """Best matches of pages, news and services, with counts per type and highlights.
+    """Best matches of every source (or of `types`), with counts per type and highlights.
 
     The type filter is a ``post_filter``: it narrows the hits, not the ``types``
     aggregation, which counts the matches of every type (the type filter shows how
     many each choice would find) over all matches, whatever the window shows.
     """
-    requested = [type_ for type_ in TYPES if type_ in types]
+    keys = source_keys()
+    requested = [type_ for type_ in keys if types is None or type_ in types]
     search = (
         Search()
         .query(kind_boost(text_query(query), kinds))
@@ -117,13 +121,13 @@ def site_search(
         .highlight("title", number_of_fragments=0)
         .highlight("body", fragment_size=FRAGMENT_CHARS, number_of_fragments=1)
     )
-    search.aggs.bucket("types", A("terms", field="type", size=len(TYPES)))
+    search.aggs.bucket("types", A("terms", field="type", size=len(keys)))
     start = max(offset, 0)
     return search[start : start + max(limit, 0)]
 
 
-def service_search(query: str, *, limit: int) -> Search:
-    """Services matching `query`, best first: only their primary keys come back."""
-    matched = Q("bool", must=[text_query(query)], filter=[Q("term", type=TYPE_SERVICE)])
+def source_search(source: str, query: str, *, limit: int) -> Search:
+    """Objects of `source` matching `query`, best first: only their primary keys come back."""
+    matched = Q("bool", must=[text_query(query)], filter=[Q("term", type=source)])
     search = Search().query(matched).source(["pk"]).extra(track_total_hits=False)
     return search[: max(limit, 0)]

@@ -20,10 +20,10 @@ from django.http import QueryDict
 from django.utils.translation import get_language, get_supported_language_variant
 
 from safechildhood.core.versioned_cache import VersionedCache
-from search.query import ORDER_DISTANCE, SearchRequest
-from search.services import card_queryset, origin_of, prefetch_cards, service_queryset
+from search.api import ORDER_DISTANCE, SearchRequest
 
 from .models import District, Service, ServiceKind, TargetGroup
+from .queries import card_queryset, origin_of, prefetch_cards, service_queryset
 
 PER_PAGE = 10
 

@@ -19,7 +19,6 @@ public-safe coordinates so that ordering cannot reveal a shelter's position.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -31,8 +30,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.text import slugify
@@ -61,7 +60,8 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-EARTH_RADIUS_KM = 6371.0088
+from . import geo
+
 # Namespace for HSDS identifiers derived from primary keys (stable per database).
 HSDS_NAMESPACE = uuid.UUID("6f1d9c1e-3b57-4a52-9a36-2f8e0c5d7b11")
 
@@ -300,28 +300,6 @@ class TargetGroup(TaxonomyTerm):
 # --- Services ----------------------------------------------------------------------------
 
 
-def _haversine_km(lat: models.Expression, lon: models.Expression, lat0: float, lon0: float):
-    """Great-circle distance in km as a database expression (SQLite and PostgreSQL).
-
-    Haversine rather than the spherical law of cosines: no ACOS of a value that
-    rounding pushes past 1, which both databases reject.
-    """
-    half_dlat = Radians(lat - Value(lat0)) / Value(2.0)
-    half_dlon = Radians(lon - Value(lon0)) / Value(2.0)
-    a = Power(Sin(half_dlat), Value(2)) + Value(math.cos(math.radians(lat0))) * Cos(
-        Radians(lat)
-    ) * Power(Sin(half_dlon), Value(2))
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0))))
-
-
-def _bounding_box(lat0: float, lon0: float, km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) of a square that contains the circle of radius km."""
-    dlat = math.degrees(km / EARTH_RADIUS_KM)
-    cos_lat = max(math.cos(math.radians(lat0)), 1e-6)
-    dlon = min(180.0, math.degrees(km / (EARTH_RADIUS_KM * cos_lat)))
-    return lat0 - dlat, lat0 + dlat, lon0 - dlon, lon0 + dlon
-
-
 def _local(moment: dt.datetime | None) -> dt.datetime:
     """An aware datetime in the site's time zone (naive input is taken as site time)."""
     tz = site_timezone()
@@ -435,36 +413,15 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
         centres of the districts it serves. With ``max_km`` only services within
         that radius are kept, prefiltered by a bounding box.
         """
-        lat_expr = Case(
-            When(
-                Q(is_confidential=False, latitude__isnull=False, longitude__isnull=False),
-                then=F("latitude"),
-            ),
-            default=F("district__latitude"),
-            output_field=models.FloatField(),
-        )
-        lon_expr = Case(
-            When(
-                Q(is_confidential=False, latitude__isnull=False, longitude__isnull=False),
-                then=F("longitude"),
-            ),
-            default=F("district__longitude"),
-            output_field=models.FloatField(),
-        )
-        locations = Location.objects.filter(service=OuterRef("pk")).annotate(
-            _lat=lat_expr, _lon=lon_expr
-        )
-        areas = ServiceArea.objects.filter(service=OuterRef("pk")).annotate(
-            _lat=F("district__latitude"), _lon=F("district__longitude")
-        )
+        locations = geo.place_points(Location.objects.filter(service=OuterRef("pk")))
+        areas = geo.area_points(ServiceArea.objects.filter(service=OuterRef("pk")))
         if max_km is not None:
-            min_lat, max_lat, min_lon, max_lon = _bounding_box(latitude, longitude, max_km)
-            box = Q(_lat__gte=min_lat, _lat__lte=max_lat, _lon__gte=min_lon, _lon__lte=max_lon)
-            locations, areas = locations.filter(box), areas.filter(box)
+            locations = geo.within(locations, latitude, longitude, max_km)
+            areas = geo.within(areas, latitude, longitude, max_km)
 
         def nearest(rows: models.QuerySet) -> Subquery:
-            rows = rows.annotate(_d=_haversine_km(F("_lat"), F("_lon"), latitude, longitude))
-            return Subquery(rows.order_by("_d").values("_d")[:1], output_field=models.FloatField())
+            rows = geo.with_km(rows, latitude, longitude)
+            return Subquery(rows.order_by("km").values("km")[:1], output_field=models.FloatField())
 
         by_location, by_area = nearest(locations), nearest(areas)
         qs = self.annotate(

@@ -39,7 +39,7 @@ def localized(terms: Iterable, names: Mapping[str, object] | None) -> list:
 def decorate(services: Iterable[Service], kinds: Mapping[str, object]) -> None:
     """Give each card ``kind_terms``, ``page_url`` and ``distance`` (no query).
 
-    Kind names come from the ``kind_codes`` annotation (``search.services.card_queryset``)
+    Kind names come from the ``kind_codes`` annotation (``registry.queries.card_queryset``)
     and the localized taxonomy. (``page_url``, not ``url``: ``Service.url`` is the
     service's own website.)
     """

@@ -21,7 +21,6 @@ from django_permissions_policy.decorators import permissions_policy_override
 from safechildhood.core import protection
 from safechildhood.core.outage import resubmit_on_outage
 from safechildhood.core.pagecache import cache_for_visitors
-from search.services import card_queryset, in_language, prefetch_cards, search_services
 
 from . import clock, corrections
 from .forms import CorrectionForm
@@ -35,6 +34,7 @@ from .listing import (
 )
 from .models import District, Service, ServiceKind
 from .presentation import decorate, map_markers
+from .queries import card_queryset, in_language, prefetch_cards, search_services
 
 
 def _is_default_language() -> bool:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone, translation
 
 from safechildhood.registry.models import Service
+from safechildhood.registry.queries import in_language, search_services
 from search.highlight import highlight
 from search.query import (
     MAX_QUERY_LENGTH,
@@ -20,7 +21,6 @@ from search.query import (
     parse_page,
     parse_point,
 )
-from search.services import in_language, search_services
 
 from .factories import LocationFactory, ScheduleFactory, ServiceFactory
 from .public_data import SOKOL, VOLOGDA, make_service, registry
@@ -268,7 +268,7 @@ def test_no_words_with_a_district_or_a_point_lists_the_same_services(data, where
 def test_nearest_first_over_nothing_is_an_empty_page(data, empty):
     """An engine may hand back no ids (Elasticsearch found nothing): ``pk__in=[]`` cannot
     even be compiled (EmptyResultSet), and nearest first must still give an empty page."""
-    from search.services import nearest_first
+    from safechildhood.registry.queries import nearest_first
 
     services = Service.objects.none() if empty == "none" else Service.objects.filter(pk__in=[])
     nearest = nearest_first(services, *VOLOGDA)
@@ -318,9 +318,9 @@ def test_location_only_service_area_service_has_distance(data):
 
 
 def test_fast_distance_agrees_with_the_model_queryset(data):
-    """`search.services.nearest_first` (set-wise SQL) gives `with_distance`'s values:
+    """`registry.queries.nearest_first` (set-wise SQL) gives `with_distance`'s values:
     places, a confidential place (its district's centre), service areas, no place."""
-    from search.services import nearest_first
+    from safechildhood.registry.queries import nearest_first
 
     from .factories import ServiceAreaFactory
     from .public_data import confidential_shelter

@@ -3,10 +3,10 @@
 import pytest
 
 from safechildhood.registry.models import Service
+from safechildhood.registry.queries import search_services
 from search import backends
 from search.engine import EngineAnswer
 from search.query import SearchRequest
-from search.services import search_services
 from tests.registry.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,8 @@ class FixedEngine:
     def search(self, query, **kwargs):  # pragma: no cover - not used by the registry
         return EngineAnswer(matches=[], counts={})
 
-    def service_ids(self, query, *, language, limit):
+    def ids(self, source, query, *, language, limit):
+        assert source == "service"
         FixedEngine.asked.append((query, language))
         return FixedEngine.answer[:limit]
 

@@ -6,9 +6,12 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from safechildhood.home.search_source import PAGE as TYPE_PAGE
+from safechildhood.news.search_source import NEWS as TYPE_NEWS
+from safechildhood.registry.search_source import SERVICE as TYPE_SERVICE
 from search.database import DatabaseEngine, title_has_all
-from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE
-from search.sources import public_pages, searchable
+from search.pages import public_pages
+from search.sources import searchable
 from search.stemming import query_stems, spellings
 from tests.factories import StandardPageFactory
 from tests.news.factories import NewsIndexPageFactory, NewsPageFactory

@@ -9,16 +9,12 @@ import pytest
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
+from safechildhood.home.search_source import page_document
+from safechildhood.news.search_source import news_document
 from safechildhood.registry.models import Service
+from safechildhood.registry.search_source import service_document, service_prefetch
 from search.elastic import documents
-from search.elastic.documents import (
-    SearchDocument,
-    index_definition,
-    news_document,
-    page_document,
-    service_document,
-    stream_text,
-)
+from search.elastic.documents import SearchDocument, index_definition, stream_text
 from tests.factories import StandardPageFactory
 from tests.news.factories import NewsIndexPageFactory, NewsPageFactory
 from tests.registry.factories import (
@@ -181,7 +177,7 @@ def shelter():
         is_confidential=True,
     )
     ServiceAreaFactory(service=service, district=DistrictFactory(name="Вологда", slug="vologda"))
-    return Service.objects.prefetch_related(*documents.service_prefetch()).get(pk=service.pk)
+    return Service.objects.prefetch_related(*service_prefetch()).get(pk=service.pk)
 
 
 def test_service_document(shelter):
@@ -231,7 +227,7 @@ def test_a_confidential_place_leaves_only_its_district(shelter):
 def test_public_addresses_are_not_indexed_either():
     service = ServiceFactory()
     LocationFactory(service=service, address="г. Вологда, ул. Мира, д. 1", latitude=59.2205)
-    service = Service.objects.prefetch_related(*documents.service_prefetch()).get(pk=service.pk)
+    service = Service.objects.prefetch_related(*service_prefetch()).get(pk=service.pk)
     whole = serialized(service_document(service))
     assert "Мира" not in whole and "59.2205" not in whole
 

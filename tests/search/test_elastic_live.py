@@ -12,10 +12,12 @@ import uuid
 import pytest
 from django.core.management import call_command
 
+from safechildhood.home.search_source import PAGE as TYPE_PAGE
+from safechildhood.news.search_source import NEWS as TYPE_NEWS
 from safechildhood.registry.models import Service
+from safechildhood.registry.search_source import SERVICE as TYPE_SERVICE
 from search.elastic import connection, engine, indexing
 from search.elastic.engine import ElasticEngine
-from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE
 from tests.factories import StandardPageFactory
 from tests.news.factories import NewsIndexPageFactory, NewsPageFactory
 from tests.registry.factories import DistrictFactory, LocationFactory, ServiceFactory
@@ -123,7 +125,8 @@ def test_words_find_the_expected_service_first(live, site, query, expected):
     rebuild()
     found = services_found(query)
     assert found and found[0] == site[expected].pk, (query, found)
-    assert ElasticEngine().service_ids(query, language="ru", limit=100)[0] == site[expected].pk
+    best = ElasticEngine().ids(TYPE_SERVICE, query, language="ru", limit=100)[0]
+    assert best == site[expected].pk
 
 
 def test_counts_highlights_and_kind_boost(live, site):

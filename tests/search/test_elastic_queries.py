@@ -10,9 +10,15 @@ import pytest
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout
 
+from safechildhood.home.search_source import PAGE as TYPE_PAGE
+from safechildhood.news.search_source import NEWS as TYPE_NEWS
+from safechildhood.registry.search_source import SERVICE as TYPE_SERVICE
 from search.elastic import connection, queries
 from search.elastic.engine import ElasticEngine
-from search.engine import TYPE_NEWS, TYPE_PAGE, TYPE_SERVICE, TYPES, EngineAnswer, Match
+from search.engine import EngineAnswer, Match
+from search.sources import source_keys
+
+TYPES = source_keys()  # the registered sources: service, page, news
 
 
 def body(search) -> dict:
@@ -146,7 +152,7 @@ def test_only_type_and_pk_come_back_best_first():
 
 
 def test_service_search():
-    search_dict = body(queries.service_search("медиатор (", limit=1000))
+    search_dict = body(queries.source_search(TYPE_SERVICE, "медиатор (", limit=1000))
     assert search_dict["size"] == 1000
     assert search_dict["_source"] == ["pk"]
     assert search_dict["query"]["bool"]["filter"] == [{"term": {"type": TYPE_SERVICE}}]
@@ -217,8 +223,8 @@ def database_engine(monkeypatch):
             calls.append(("search", query, kwargs))
             return answer
 
-        def service_ids(self, query, **kwargs):
-            calls.append(("service_ids", query, kwargs))
+        def ids(self, source, query, **kwargs):
+            calls.append(("ids", source, query, kwargs))
             return [7, 3]
 
     module = pytypes.ModuleType("search.database")
@@ -275,7 +281,7 @@ def test_engine_counts_every_type_whatever_it_asks_for(elastic):
 def test_engine_without_words_asks_nothing(elastic):
     answer = ElasticEngine().search("«» !!", language="ru")
     assert answer.matches == [] and answer.counts == dict.fromkeys(TYPES, 0)
-    assert ElasticEngine().service_ids("...", language="ru", limit=10) == []
+    assert ElasticEngine().ids(TYPE_SERVICE, "...", language="ru", limit=10) == []
     assert elastic.requests == []
 
 
@@ -283,7 +289,7 @@ def test_service_ids(elastic):
     elastic.response = {
         "hits": {"hits": [hit(TYPE_SERVICE, 9, 3.0), hit(TYPE_SERVICE, 2, 1.0)]},
     }
-    assert ElasticEngine().service_ids("травля", language="ru", limit=1000) == [9, 2]
+    assert ElasticEngine().ids(TYPE_SERVICE, "травля", language="ru", limit=1000) == [9, 2]
     assert elastic.requests[0]["body"]["size"] == 1000
 
 
@@ -310,8 +316,9 @@ def test_engine_falls_back_to_the_database(elastic, database_engine, error, capl
         )
     ]
     assert "Elasticsearch did not answer" in caplog.text
-    assert ElasticEngine().service_ids("травля", language="ru", limit=50) == [7, 3]
-    assert database_engine.calls[-1] == ("service_ids", "травля", {"language": "ru", "limit": 50})
+    assert ElasticEngine().ids(TYPE_SERVICE, "травля", language="ru", limit=50) == [7, 3]
+    asked = {"language": "ru", "limit": 50}
+    assert database_engine.calls[-1] == ("ids", TYPE_SERVICE, "травля", asked)
 
 
 def test_engine_falls_back_on_a_missing_index(elastic, database_engine):
@@ -340,7 +347,7 @@ def test_the_real_database_engine_answers_when_elasticsearch_is_down(settings):
     answer = ElasticEngine().search("медиация", language="ru", types=[TYPE_SERVICE])
     assert [(match.type, match.pk) for match in answer.matches] == [(TYPE_SERVICE, service.pk)]
     assert answer.counts[TYPE_SERVICE] == 1
-    assert ElasticEngine().service_ids("медиация", language="ru", limit=10) == [service.pk]
+    assert ElasticEngine().ids(TYPE_SERVICE, "медиация", language="ru", limit=10) == [service.pk]
 
 
 # --- connection ------------------------------------------------------------------------------

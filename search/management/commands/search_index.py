@@ -1,7 +1,8 @@
 """Build the Elasticsearch indices: ``manage.py search_index [--rebuild] [--language ru]``.
 
 Without ``--rebuild``: create a language's index if there is none, then (re)index
-every live, public information page, news article and service into it. Documents of
+every live, public object of every source (information pages, news articles,
+services…) into it. Documents of
 objects that are no longer public stay until the next rebuild (the signal handlers
 remove them as editors act; this command only adds and refreshes).
 
@@ -20,7 +21,7 @@ from search.elastic import connection, indexing
 
 
 class Command(BaseCommand):
-    help = "Create the Elasticsearch indices and index all public pages, news and services."
+    help = "Create the Elasticsearch indices and index every source's public objects."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import Locale
 
-from search import backends
+from search.api import ranked
 
 from ..hsds import (
     HSDS_VERSION,
@@ -379,7 +379,7 @@ def service_list(request: HttpRequest, params: Params) -> dict:
     query = params.search
     # The site's own search (Russian word forms, syntax reduced to words, the configured
     # engine), as the list page uses it: a search without a single word matches nothing.
-    results = backends.ranked(services, query) if query else services.order_by("name", "pk")
+    results = ranked(services, query) if query else services.order_by("name", "pk")
     total = results.count()
 
     def fetch(start: int, stop: int) -> list[Service]:

@@ -1,8 +1,11 @@
 """Searching the service registry: filters, words, distance, pages, in a constant number of queries.
 
-``search_services(SearchRequest)`` is what the registry's list page calls, and
-what the site-wide search will call for its "services" part. Filters (the keys
-of ``SearchRequest.filters``):
+The registry's own query code; it reaches the search host only through
+``search.api`` (matching words, ranking, requests and result pages).
+``search_services(SearchRequest)`` is what the registry's list page calls;
+``card_queryset`` and ``prefetch_cards`` also load the services the site-wide
+search finds (``registry.search_source``). Filters (the keys of
+``SearchRequest.filters``):
 
 =================== ===========================================================
 ``district``        a :class:`District`: services located in it or serving it
@@ -18,7 +21,7 @@ of ``SearchRequest.filters``):
 Ordering: nearest first from ``request.near`` or, failing that, from the
 district's centre; otherwise best match first when there are words; otherwise by
 name. Distances are measured to public-safe points only (a confidential location
-counts as its district's centre), see ``ServiceQuerySet.with_distance``.
+counts as its district's centre), see ``registry.geo``.
 
 Queries for one page of results, whatever the number of services: one COUNT and
 one page (nearest first: one query for both, then the page by primary key), and
@@ -53,33 +56,35 @@ from django.db.models import (
     When,
 )
 from django.db.models import prefetch_related_objects as _prefetch
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, get_supported_language_variant
 
-from safechildhood.registry.models import (
-    EARTH_RADIUS_KM,
-    District,
+from search.api import (
+    ORDER_AUTO,
+    ORDER_DISTANCE,
+    ORDER_NAME,
+    ORDER_RELEVANCE,
+    WORD,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+    highlight,
+    last_page_message,
+    matching,
+    paginate,
+    ranked,
+    window_page,
+)
+
+from . import geo
+from .models import (
     Location,
     ScheduleException,
     Service,
     ServiceArea,
     ServiceKind,
     ServiceQuerySet,
-)
-
-from . import backends
-from .highlight import WORD, highlight
-from .query import (
-    ORDER_AUTO,
-    ORDER_DISTANCE,
-    ORDER_NAME,
-    ORDER_RELEVANCE,
-    SearchHit,
-    SearchRequest,
-    SearchResults,
-    last_page_message,
-    paginate,
-    window_page,
 )
 
 SERVICE_FILTERS = frozenset(
@@ -198,41 +203,19 @@ class ServiceSearch:
     ordering: str
 
 
-def _point_distance_sql(lat: str, lon: str, smaller: str) -> str:
-    """Haversine in km from the point given as the three parameters (latitude,
-    cos(latitude), longitude) to the SQL coordinates `lat`, `lon`; `smaller` is the
-    two-argument minimum (LEAST or MIN). Django registers ASIN, SQRT, SIN, COS,
-    RADIANS and POWER on SQLite, so the text is the same on both databases."""
-    a = (
-        f"POWER(SIN(RADIANS({lat} - %s) / 2), 2) + %s * COS(RADIANS({lat})) "
-        f"* POWER(SIN(RADIANS({lon} - %s) / 2), 2)"
+def _points(latitude: float, longitude: float) -> tuple[str, list]:
+    """SQL and parameters of every public-safe point of the services in the CTE ``m``
+    with its distance ``km`` (``geo.point_distances``: the rules and the formula of
+    ``ServiceQuerySet.with_distance``)."""
+    in_matches = RawSQL("SELECT id FROM m", [])  # noqa: S611 (fixed text, no input)
+    points = geo.point_distances(
+        Location.objects.filter(service_id__in=in_matches),
+        ServiceArea.objects.filter(service_id__in=in_matches),
+        latitude,
+        longitude,
     )
-    return f"{2 * EARTH_RADIUS_KM!r} * ASIN(SQRT({smaller}(1.0, {a})))"
-
-
-def _points_sql() -> str:
-    """Every public-safe point of the services in the CTE ``m`` with its distance
-    ``km``: a place's own coordinates, a confidential or unplaced place's district
-    centre, a served district's centre (``ServiceQuerySet.with_distance``'s rules)."""
-    location, area = Location._meta.db_table, ServiceArea._meta.db_table
-    district = District._meta.db_table
-    smaller = "LEAST" if connection.vendor == "postgresql" else "MIN"
-    public = "NOT l.is_confidential AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
-    place = _point_distance_sql(
-        f"(CASE WHEN {public} THEN l.latitude ELSE d.latitude END)",
-        f"(CASE WHEN {public} THEN l.longitude ELSE d.longitude END)",
-        smaller,
-    )
-    served = _point_distance_sql("d.latitude", "d.longitude", smaller)
-    # Only table names from model metadata and fixed text: the point is parameters.
-    return (
-        f"SELECT l.service_id, {place} AS km FROM {location} l "  # noqa: S608
-        f"LEFT JOIN {district} d ON d.id = l.district_id "
-        f"WHERE l.service_id IN (SELECT id FROM m) "
-        f"UNION ALL SELECT a.service_id, {served} AS km FROM {area} a "
-        f"JOIN {district} d ON d.id = a.district_id "
-        f"WHERE a.service_id IN (SELECT id FROM m)"
-    )
+    sql, params = points.query.sql_with_params()
+    return sql, list(params)
 
 
 class NearestFirst:
@@ -317,8 +300,7 @@ class NearestFirst:
             # Matches that cannot even be written as SQL: ``.none()`` or ``pk__in=[]``
             # (an engine that found nothing). Nothing to rank.
             return [], 0
-        latitude, longitude = self.point
-        point = [latitude, math.cos(math.radians(latitude)), longitude]
+        points_sql, points_params = _points(*self.point)
         table = Service._meta.db_table
         window = ""
         window_params: list[int] = []
@@ -329,13 +311,13 @@ class NearestFirst:
             window = " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
             window_params = [start]
         sql = (
-            f"WITH m(id) AS ({matches_sql}), p AS ({_points_sql()}) "  # noqa: S608
+            f"WITH m(id) AS ({matches_sql}), p AS ({points_sql}) "  # noqa: S608
             f"SELECT s.id, MIN(p.km), COUNT(*) OVER () FROM {table} s JOIN m ON m.id = s.id "
             f"LEFT JOIN p ON p.service_id = s.id GROUP BY s.id, s.name "
             f"ORDER BY MIN(p.km) IS NULL, MIN(p.km), s.name, s.id{window}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*matches_params, *point, *point, *window_params])
+            cursor.execute(sql, [*matches_params, *points_params, *window_params])
             rows = cursor.fetchall()
         return [(pk, km) for pk, km, _total in rows], (rows[0][2] if rows else 0)
 
@@ -386,9 +368,9 @@ def plan(request: SearchRequest) -> ServiceSearch:
     filtered = _filtered(request)
     origin = origin_of(request)
     ordering = _ordering(request, origin)
-    matches = backends.matching(filtered, request.query) if request.query else filtered
+    matches = matching(filtered, request.query) if request.query else filtered
     if ordering == ORDER_RELEVANCE:
-        ordered = backends.ranked(filtered, request.query, prefer=names_a_kind(request.query))
+        ordered = ranked(filtered, request.query, prefer=names_a_kind(request.query))
     elif ordering == ORDER_DISTANCE:
         ordered = nearest_first(matches, *origin)
     else:
