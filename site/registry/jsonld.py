@@ -13,8 +13,9 @@ import json
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from .hours import upcoming_exceptions
 from .models import ICAL_DAYS, AbstractPhone, Service
-from .presentation import ServicePage, upcoming_exceptions
+from .presentation import ServicePage
 
 SCHEMA_DAYS = {
     "MO": "https://schema.org/Monday",
