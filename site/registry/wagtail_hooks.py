@@ -151,6 +151,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
     ]
     list_export = [
         "name",
+        "alternate_name",
         "slug",
         "organization",
         "kinds_display",
@@ -163,6 +164,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
         "status",
         "is_24_7",
         "is_free",
+        "interpretation_services",
         "alert",
         "assured_date",
         "assurer_display",
@@ -172,6 +174,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
     ]
     export_headings = {
         "name": _("Название"),
+        "alternate_name": _("Другое название"),
         "slug": _("Адрес (slug)"),
         "organization": _("Организация"),
         "kinds_display": _("Виды помощи"),
@@ -184,6 +187,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
         "status": _("Состояние"),
         "is_24_7": _("Круглосуточно"),
         "is_free": _("Бесплатно"),
+        "interpretation_services": _("Перевод (в т. ч. жестовый)"),
         "alert": _("Срочное объявление"),
         "assured_date": _("Проверено"),
         "assurer_display": _("Кто проверил"),

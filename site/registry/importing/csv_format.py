@@ -16,10 +16,13 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .. import fields
+from ..models import Service
 from . import values
 from .decoding import NotText, decode
 from .records import (
@@ -61,6 +64,12 @@ COLUMNS = [
         _("Название"),
         _("Название службы (обязательно для новой службы)"),
         "Служба семейной медиации (демо)",
+    ),
+    Column(
+        "alternate_name",
+        _("Другое название"),
+        _("Краткое или прежнее название: по нему службу тоже найдут"),
+        "",
     ),
     Column(
         "description",
@@ -122,6 +131,12 @@ COLUMNS = [
         "Позвоните и запишитесь на встречу",
     ),
     Column("languages", _("Языки"), _("Через запятую"), "русский"),
+    Column(
+        "interpretation_services",
+        _("Перевод (в т. ч. жестовый)"),
+        _("Например, «переводчик русского жестового языка по записи»"),
+        "",
+    ),
     Column("accessibility", _("Доступность"), _("Доступность для людей с инвалидностью"), ""),
     Column(
         "url", _("Страница службы"), _("Адрес сайта, https://…"), "https://example.org/mediation"
@@ -203,27 +218,22 @@ PHONE_COLUMNS = {code for slot in PHONE_SLOTS for code in slot}
 ORGANIZATION_COLUMNS = {"organization", "organization_id"}
 # Headings of the admin's own CSV export that mean the same as a column here.
 EXPORT_ALIASES = {"адрес (slug)": "slug", "slug": "slug"}
-# Plain service fields and how to read them.
+# How each kind of cell (``registry.fields``) is read; yes/no cells default to the model's.
+READERS: dict[str, Callable[[str, object], Any]] = {
+    fields.TEXT: lambda value, default: values.text(value),
+    fields.STATUS: lambda value, default: values.status(value),
+    fields.YES_NO: lambda value, default: values.boolean(value, default),
+    fields.INTEGER: lambda value, default: values.integer(value),
+    fields.DATE: lambda value, default: values.date(value),
+}
+# Plain service fields and how to read them (the list is ``registry.fields``).
 SERVICE_FIELDS: dict[str, Callable[[object], Any]] = {
-    "name": values.text,
-    "description": values.text,
-    "slug": values.text,
-    "status": values.status,
-    "is_24_7": lambda v: values.boolean(v, False),
-    "is_free": lambda v: values.boolean(v, True),
-    "fees_description": values.text,
-    "eligibility_description": values.text,
-    "minimum_age": values.integer,
-    "maximum_age": values.integer,
-    "application_process": values.text,
-    "languages": values.text,
-    "accessibility": values.text,
-    "url": values.text,
-    "email": values.text,
-    "alert": values.text,
-    "alert_until": values.date,
-    "assured_date": values.date,
-    "assurer_name": values.text,
+    name: partial(READERS[how], default=Service._meta.get_field(name).default)
+    for name, how in fields.csv_fields().items()
+}
+# Fields whose empty cell clears the value (``None`` is written, not skipped).
+NULLABLE = {
+    name for name, how in fields.csv_fields().items() if how in (fields.INTEGER, fields.DATE)
 }
 
 
@@ -376,12 +386,7 @@ def _read_row(
             continue
         if code == "status" and value is None:
             value = "active"
-        if value is not None or code in (
-            "minimum_age",
-            "maximum_age",
-            "alert_until",
-            "assured_date",
-        ):
+        if value is not None or code in NULLABLE:
             record.fields[code] = value
     if "hours" in present:
         try:

@@ -42,6 +42,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..fields import DATE, INTEGER, TEXT, hsds_read
 from ..hsds import STATUS_FROM_HSDS, TAXONOMY_BY_ID
 from ..models import Phone, ServiceKind, TargetGroup, default_locale_filter
 from . import values
@@ -75,19 +76,7 @@ TABLES = [
     "accessibility",
 ]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-TEXT_FIELDS = [
-    "name",
-    "alternate_name",
-    "description",
-    "url",
-    "email",
-    "interpretation_services",
-    "application_process",
-    "fees_description",
-    "eligibility_description",
-    "alert",
-    "assurer_email",
-]
+TEXT_FIELDS = hsds_read(TEXT)
 ORGANIZATION_FIELDS = ["alternate_name", "description", "website", "email", "legal_status"]
 LABEL = "_label"
 
@@ -415,17 +404,18 @@ def _read_service(data: Any, label: str, parsed: Parsed, vocabulary: Vocabulary)
             )
         else:
             record.fields["status"] = status
-    for field in ("minimum_age", "maximum_age"):
+    for field in hsds_read(INTEGER):
         if field in data:
             try:
                 record.fields[field] = values.integer(data[field])
             except ValueError as problem:
                 error(field, problem)
-    if "assured_date" in data:
-        try:
-            record.fields["assured_date"] = values.date(data["assured_date"])
-        except ValueError as problem:
-            error("assured_date", problem)
+    for field in hsds_read(DATE):
+        if field in data:
+            try:
+                record.fields[field] = values.date(data[field])
+            except ValueError as problem:
+                error(field, problem)
     parts = [
         ("languages", lambda: _languages(data, record)),
         ("cost_options", lambda: _costs(data, record, error)),
