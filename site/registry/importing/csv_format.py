@@ -353,41 +353,11 @@ def _read_row(
     location = _location(cells, present, problem)
     phones = _phones(cells, problem)
     if external_id in by_id:
-        record, first_cells = by_id[external_id]
-        if location is not None:
-            location.field = f"{label}: district"
-            record.locations.append(location)
-        if phones and record.phones is not None:
-            record.phones += phones
-        differing = [
-            code
-            for code, value in cells.items()
-            if code not in LOCATION_COLUMNS | PHONE_COLUMNS | {"external_id"}
-            and value
-            and value != first_cells.get(code, "")
-        ]
-        if differing:
-            parsed.warning(
-                label,
-                ", ".join(differing),
-                str(_("повтор службы %(id)s: из повторной строки берутся только адрес и телефоны"))
-                % {"id": external_id},
-            )
+        _add_repeat_row(parsed, label, cells, by_id[external_id], location, phones)
         return
 
     record = ServiceRecord(label=label, external_id=external_id)
-    for code, read in SERVICE_FIELDS.items():
-        if code not in present:
-            continue
-        try:
-            value = read(cells.get(code, ""))
-        except ValueError as error:
-            problem(code, error)
-            continue
-        if code == "status" and value is None:
-            value = "active"
-        if value is not None or code in NULLABLE:
-            record.fields[code] = value
+    _read_fields(record, cells, present, problem)
     if "hours" in present:
         try:
             is_24_7, rows = values.hours(cells.get("hours", ""))
@@ -419,6 +389,54 @@ def _read_row(
         record.phones = phones
     parsed.records.append(record)
     by_id[external_id] = (record, cells)
+
+
+def _add_repeat_row(
+    parsed: Parsed,
+    label: str,
+    cells: dict[str, str],
+    first: tuple[ServiceRecord, dict],
+    location: LocationRecord | None,
+    phones: list[PhoneRecord],
+) -> None:
+    """A further row of a service already read: only its address and phones count."""
+    record, first_cells = first
+    external_id = record.external_id
+    if location is not None:
+        location.field = f"{label}: district"
+        record.locations.append(location)
+    if phones and record.phones is not None:
+        record.phones += phones
+    differing = [
+        code
+        for code, value in cells.items()
+        if code not in LOCATION_COLUMNS | PHONE_COLUMNS | {"external_id"}
+        and value
+        and value != first_cells.get(code, "")
+    ]
+    if differing:
+        parsed.warning(
+            label,
+            ", ".join(differing),
+            str(_("повтор службы %(id)s: из повторной строки берутся только адрес и телефоны"))
+            % {"id": external_id},
+        )
+
+
+def _read_fields(record: ServiceRecord, cells: dict[str, str], present: set[str], problem) -> None:
+    """The plain service fields whose columns the file has (``registry.fields``)."""
+    for code, read in SERVICE_FIELDS.items():
+        if code not in present:
+            continue
+        try:
+            value = read(cells.get(code, ""))
+        except ValueError as error:
+            problem(code, error)
+            continue
+        if code == "status" and value is None:
+            value = "active"
+        if value is not None or code in NULLABLE:
+            record.fields[code] = value
 
 
 def _location(cells: dict[str, str], present: set[str], problem) -> LocationRecord | None:

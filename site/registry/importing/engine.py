@@ -265,6 +265,8 @@ def plan(parsed: Parsed) -> Plan:
 
 
 def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> ServicePlan | None:
+    """One record → an unsaved, validated service and its children (None: cannot be planned)."""
+
     def problem(field_name: str, message: object, level: str = ERROR) -> None:
         result.problems.append(Problem(record.label, field_name, str(message), level))
 
@@ -284,6 +286,24 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
         problem("", _("у службы есть неопубликованный черновик: импорт заменит его"), WARNING)
     service = existing or Service(locale=resolver.locale, external_id=record.external_id)
     item = ServicePlan(record=record, service=service, is_new=existing is None)
+    _plan_fields(item, problem)
+    if record.organization is not None:
+        item.organization_key = _plan_organization(record, resolver, result, problem)
+    _plan_terms(item, resolver, problem)
+    _plan_places(item, resolver, problem)
+    if record.phones is not None:
+        item.phones = _plan_phones(Phone, record.phones, resolver.locale, problem)
+    _plan_hours(item, resolver, problem)
+    if item.is_new and not record.locations and not record.areas:
+        problem(
+            "district", _("нет ни адреса, ни района: службу не найдут в поиске по районам"), WARNING
+        )
+    return item
+
+
+def _plan_fields(item: ServicePlan, problem) -> None:
+    """The record's plain fields onto the service, validated by the model's own rules."""
+    record, service = item.record, item.service
     for name, value in record.fields.items():
         if name == "organization":
             item.unlink_organization = True
@@ -301,8 +321,10 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
         problem("alert", _("указана дата объявления, но нет его текста"))
     _validate(service, SERVICE_EXCLUDE, problem)
 
-    if record.organization is not None:
-        item.organization_key = _plan_organization(record, resolver, result, problem)
+
+def _plan_terms(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Kinds and target groups: references (codes or names) → the source-locale terms."""
+    record = item.record
     for attribute, terms, label in (
         ("kinds", resolver.kinds, _("Виды помощи")),
         ("target_groups", resolver.groups, _("Целевые группы")),
@@ -325,6 +347,10 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
     if record.kinds == [] and item.is_new:
         problem("kinds", _("не указан вид помощи: службу не найдут в фильтре по видам"), WARNING)
 
+
+def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Locations and service areas, each with its district found in the district list."""
+    record = item.record
     if record.locations is not None:
         item.locations = []
         for location in record.locations:
@@ -365,8 +391,11 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
                 continue
             if all(a.district_id != district.pk for a in item.areas):
                 item.areas.append(ServiceArea(district=district, description=area.description))
-    if record.phones is not None:
-        item.phones = _plan_phones(Phone, record.phones, resolver.locale, problem)
+
+
+def _plan_hours(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Weekly hours and dated exceptions, the exceptions validated."""
+    record = item.record
     if record.schedules is not None:
         item.schedules = [
             Schedule(weekday=s.weekday, opens_at=s.opens_at, closes_at=s.closes_at)
@@ -390,11 +419,6 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
                 lambda f, m, e=exception: problem(f"{e.field}.{f}" if f else e.field, m),
             )
             item.exceptions.append(instance)
-    if item.is_new and not record.locations and not record.areas:
-        problem(
-            "district", _("нет ни адреса, ни района: службу не найдут в поиске по районам"), WARNING
-        )
-    return item
 
 
 def _plan_organization(

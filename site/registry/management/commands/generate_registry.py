@@ -104,12 +104,24 @@ class Command(BaseCommand):
         District.objects.filter(slug__startswith="gen-").delete()
 
     def generate(self, rng: random.Random, n_services: int, n_districts: int, seed: int):
-        ru = Locale.objects.get_or_create(language_code="ru")[0]
-        now = timezone.now()
-        today = timezone.localdate()
-        prefix = f"gen-{seed}"
+        """Districts, organisations, services and their children, in bulk; the new pks.
 
-        districts = District.objects.bulk_create(
+        The random draws happen in a fixed order, so that a seed always gives the same data.
+        """
+        ru = Locale.objects.get_or_create(language_code="ru")[0]
+        prefix = f"gen-{seed}"
+        districts = self._districts(rng, n_districts, prefix)
+        orgs = self._organizations(rng, n_services, seed, ru)
+        kinds = list(ServiceKind.objects.filter(locale=ru))
+        groups = list(TargetGroup.objects.filter(locale=ru))
+        if not kinds or not groups:
+            raise CommandError("The seeded taxonomy is missing: run migrate first.")
+        services = self._services(rng, n_services, seed, prefix, kinds, orgs, ru)
+        self._children(rng, services, kinds, groups, districts, ru)
+        return [service.pk for service in services]
+
+    def _districts(self, rng: random.Random, n_districts: int, prefix: str) -> list[District]:
+        return District.objects.bulk_create(
             District(
                 name=f"{rng.choice(ADJECTIVES)} {rng.choice(PLACES).lower()} район №{i + 1}",
                 slug=f"{prefix}-district-{i + 1}",
@@ -120,8 +132,12 @@ class Command(BaseCommand):
             )
             for i in range(n_districts)
         )
+
+    def _organizations(
+        self, rng: random.Random, n_services: int, seed: int, ru: Locale
+    ) -> list[Organization]:
         n_orgs = max(1, n_services // 10)
-        orgs = Organization.objects.bulk_create(
+        return Organization.objects.bulk_create(
             [
                 Organization(
                     name=f"Центр помощи семье и детям №{i + 1} (генератор)",
@@ -136,11 +152,20 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH,
         )
-        kinds = list(ServiceKind.objects.filter(locale=ru))
-        groups = list(TargetGroup.objects.filter(locale=ru))
-        if not kinds or not groups:
-            raise CommandError("The seeded taxonomy is missing: run migrate first.")
 
+    def _services(
+        self,
+        rng: random.Random,
+        n_services: int,
+        seed: int,
+        prefix: str,
+        kinds: list,
+        orgs: list[Organization],
+        ru: Locale,
+    ) -> list[Service]:
+        now = timezone.now()
+        today = timezone.localdate()
+        n_orgs = len(orgs)
         services = []
         for i in range(n_services):
             kind = rng.choice(kinds)
@@ -180,6 +205,19 @@ class Command(BaseCommand):
             [s for s in services if not s.is_free], ["fees_description"], batch_size=BATCH
         )
 
+        return services
+
+    def _children(
+        self,
+        rng: random.Random,
+        services: list[Service],
+        kinds: list,
+        groups: list,
+        districts: list[District],
+        ru: Locale,
+    ) -> None:
+        """Kinds, groups, places, areas, phones and hours of the new services, in bulk."""
+        today = timezone.localdate()
         kinds_through = Service.kinds.through
         groups_through = Service.target_groups.through
         kind_links, group_links = [], []
@@ -248,7 +286,6 @@ class Command(BaseCommand):
             (ScheduleException, exceptions),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
-        return [service.pk for service in services]
 
     def index(self, pks: list[int]) -> None:
         """Fill the search index in chunks (bulk_create sends no save signals)."""
