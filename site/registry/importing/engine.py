@@ -92,6 +92,7 @@ class Plan:
     services: list[ServicePlan] = field(default_factory=list)
     organizations: dict[tuple[str, str], Organization] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    create_only: bool = False  # existing services and organisations are left as they are
 
     record_order: dict[str, int] = field(default_factory=dict)
 
@@ -222,9 +223,13 @@ class Resolver:
         return message
 
 
-def plan(parsed: Parsed) -> Plan:
-    """The dry run: every problem, nothing written."""
-    result = Plan(source=parsed.source, problems=list(parsed.problems))
+def plan(parsed: Parsed, create_only: bool = False) -> Plan:
+    """The dry run: every problem, nothing written.
+
+    With `create_only` (the demo registry), records whose service already exists are
+    skipped and existing organisations are linked but not changed.
+    """
+    result = Plan(source=parsed.source, problems=list(parsed.problems), create_only=create_only)
     for index, record in enumerate(parsed.records):
         result.record_order.setdefault(record.label, index)
         result.record_order.setdefault(record.label.split(" «")[0], index)
@@ -242,6 +247,8 @@ def plan(parsed: Parsed) -> Plan:
                     _("этот идентификатор встречается в файле несколько раз"),
                 )
             )
+            continue
+        if create_only and record.external_id in resolver.services:
             continue
         item = _plan_service(record, resolver, result)
         if item is None:
@@ -450,6 +457,9 @@ def _plan_organization(
         organization = Organization(
             locale=resolver.locale, name=data.name, external_id=data.external_id
         )
+    elif result.create_only:
+        result.organizations[key] = organization
+        return key
     elif data.external_id and not organization.external_id:
         organization.external_id = data.external_id
     if data.name and data.fields:  # a full HSDS organisation: its fields are the source's
@@ -521,7 +531,8 @@ def apply(result: Plan, user=None) -> Plan:
     try:
         with transaction.atomic():
             for organization in result.organizations.values():
-                organization.save()
+                if not (result.create_only and organization.pk):
+                    organization.save()
             for item in result.services:
                 _save_service(item, result, user, publish)
     except (DatabaseError, ValidationError, ValueError) as error:

@@ -29,7 +29,6 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import (
     DraftStateMixin,
-    Locale,
     LockableMixin,
     PreviewableMixin,
     RevisionMixin,
@@ -78,9 +77,6 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self) -> ServiceQuerySet:
         """Published and not closed for good (temporarily closed ones stay, with their alert)."""
         return self.filter(live=True).exclude(status=Service.Status.CLOSED)
-
-    def for_locale(self, locale: Locale | None = None) -> ServiceQuerySet:
-        return self.filter(locale=locale or Locale.get_active())
 
     def serving_district(self, district: District | int) -> ServiceQuerySet:
         """Services with a location in the district or that serve it (service areas)."""

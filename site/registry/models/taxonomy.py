@@ -18,9 +18,6 @@ from .common import HSDSIdentifiedMixin
 
 
 class TaxonomyQuerySet(models.QuerySet):
-    def for_locale(self, locale: Locale | None = None) -> TaxonomyQuerySet:
-        return self.filter(locale=locale or Locale.get_active())
-
     def localized_map(self, locale: Locale | None = None) -> dict[str, models.Model]:
         """``{code: term}`` in the active locale, falling back to the default locale.
 
