@@ -274,20 +274,7 @@ def parse_csv(data: bytes) -> Parsed:
     except (StopIteration, csv.Error):
         parsed.error(file_label, "", str(_("не удалось прочитать заголовок таблицы")))
         return parsed
-    known = header_map()
-    columns: list[str | None] = []
-    for heading in header:
-        code = known.get(heading.strip().casefold())
-        if code is None and heading.strip():
-            parsed.warning(
-                str(_("заголовок")),
-                heading.strip()[:60],
-                str(_("колонка не используется при импорте")),
-            )
-        if code in columns:
-            parsed.error(str(_("заголовок")), heading.strip(), str(_("колонка повторяется")))
-            code = None
-        columns.append(code)
+    columns = _columns(header, parsed)
     present = {code for code in columns if code}
     missing = [column.code for column in COLUMNS if column.required and column.code not in present]
     if missing:
@@ -334,6 +321,25 @@ def parse_csv(data: bytes) -> Parsed:
     if not parsed.records and not parsed.problems:
         parsed.error(file_label, "", str(_("в таблице нет ни одной строки со службой")))
     return parsed
+
+
+def _columns(header: list[str], parsed: Parsed) -> list[str | None]:
+    """The column code of each heading (None: unknown or repeated, reported as such)."""
+    known = header_map()
+    columns: list[str | None] = []
+    for heading in header:
+        code = known.get(heading.strip().casefold())
+        if code is None and heading.strip():
+            parsed.warning(
+                str(_("заголовок")),
+                heading.strip()[:60],
+                str(_("колонка не используется при импорте")),
+            )
+        if code in columns:
+            parsed.error(str(_("заголовок")), heading.strip(), str(_("колонка повторяется")))
+            code = None
+        columns.append(code)
+    return columns
 
 
 def _read_row(

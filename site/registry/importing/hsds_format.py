@@ -425,18 +425,13 @@ def _read_service(data: Any, label: str, parsed: Parsed, vocabulary: Vocabulary)
             )
         else:
             record.fields["status"] = status
-    for field in hsds_read(INTEGER):
-        if field in data:
-            try:
-                record.fields[field] = values.integer(data[field])
-            except ValueError as problem:
-                error(field, problem)
-    for field in hsds_read(DATE):
-        if field in data:
-            try:
-                record.fields[field] = values.date(data[field])
-            except ValueError as problem:
-                error(field, problem)
+    for kind, read in ((INTEGER, values.integer), (DATE, values.date)):
+        for field in hsds_read(kind):
+            if field in data:
+                try:
+                    record.fields[field] = read(data[field])
+                except ValueError as problem:
+                    error(field, problem)
     parts = [
         ("languages", lambda: _languages(data, record)),
         ("cost_options", lambda: _costs(data, record, error)),

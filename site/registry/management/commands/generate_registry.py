@@ -229,21 +229,7 @@ class Command(BaseCommand):
                 groups_through(service_id=service.pk, targetgroup_id=g.pk)
                 for g in rng.sample(groups, rng.randint(1, 3))
             ]
-            for n in range(1 if rng.random() < 0.85 else 2):
-                district = rng.choice(districts)
-                locations.append(
-                    Location(
-                        service_id=service.pk,
-                        sort_order=n,
-                        address=f"{district.name}, ул. Генераторная, д. {i + 1} (генератор)",
-                        district=district,
-                        latitude=district.latitude + rng.uniform(-0.2, 0.2),
-                        longitude=district.longitude + rng.uniform(-0.3, 0.3),
-                        is_confidential=rng.random() < 0.05,
-                        locale=ru,
-                        translation_key=uuid.UUID(int=rng.getrandbits(128)),
-                    )
-                )
+            locations += self._locations(rng, i, service, districts, ru)
             areas += [
                 ServiceArea(service_id=service.pk, district=d, sort_order=n)
                 for n, d in enumerate(rng.sample(districts, min(len(districts), rng.randint(0, 2))))
@@ -258,24 +244,9 @@ class Command(BaseCommand):
                 )
             )
             if not service.is_24_7:
-                opens = dt.time(rng.choice([8, 9, 10]))
-                closes = dt.time(rng.choice([16, 17, 18, 20]))
-                schedules += [
-                    Schedule(service_id=service.pk, weekday=d, opens_at=opens, closes_at=closes)
-                    for d in range(5)
-                ]
+                schedules += self._week(rng, service)
                 if rng.random() < 0.3:
-                    year = today.year + 1
-                    exceptions.append(
-                        ScheduleException(
-                            service_id=service.pk,
-                            start_date=dt.date(year, 1, 1),
-                            end_date=dt.date(year, 1, 8),
-                            description="Новогодние праздники",
-                            locale=ru,
-                            translation_key=uuid.UUID(int=rng.getrandbits(128)),
-                        )
-                    )
+                    exceptions.append(self._holidays(rng, service, today, ru))
         for model, rows in (
             (kinds_through, kind_links),
             (groups_through, group_links),
@@ -286,6 +257,51 @@ class Command(BaseCommand):
             (ScheduleException, exceptions),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+
+    @staticmethod
+    def _locations(
+        rng: random.Random, i: int, service: Service, districts: list[District], ru: Locale
+    ) -> list[Location]:
+        locations = []
+        for n in range(1 if rng.random() < 0.85 else 2):
+            district = rng.choice(districts)
+            locations.append(
+                Location(
+                    service_id=service.pk,
+                    sort_order=n,
+                    address=f"{district.name}, ул. Генераторная, д. {i + 1} (генератор)",
+                    district=district,
+                    latitude=district.latitude + rng.uniform(-0.2, 0.2),
+                    longitude=district.longitude + rng.uniform(-0.3, 0.3),
+                    is_confidential=rng.random() < 0.05,
+                    locale=ru,
+                    translation_key=uuid.UUID(int=rng.getrandbits(128)),
+                )
+            )
+        return locations
+
+    @staticmethod
+    def _week(rng: random.Random, service: Service) -> list[Schedule]:
+        opens = dt.time(rng.choice([8, 9, 10]))
+        closes = dt.time(rng.choice([16, 17, 18, 20]))
+        return [
+            Schedule(service_id=service.pk, weekday=d, opens_at=opens, closes_at=closes)
+            for d in range(5)
+        ]
+
+    @staticmethod
+    def _holidays(
+        rng: random.Random, service: Service, today: dt.date, ru: Locale
+    ) -> ScheduleException:
+        year = today.year + 1
+        return ScheduleException(
+            service_id=service.pk,
+            start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 1, 8),
+            description="Новогодние праздники",
+            locale=ru,
+            translation_key=uuid.UUID(int=rng.getrandbits(128)),
+        )
 
     def index(self, pks: list[int]) -> None:
         """Fill the search index in chunks (bulk_create sends no save signals)."""
