@@ -58,23 +58,18 @@ def test_not_active_is_closed_and_24_7_is_open():
 def test_week_hours_apply_todays_exception_to_todays_row_only():
     service = ServiceFactory()
     weekday_hours(service)  # Mon–Fri 9–18
+    friday = dt.date(2026, 3, 6)
     ScheduleExceptionFactory(
-        service=service,
-        start_date=dt.date(2026, 3, 6),
-        end_date=None,
-        is_closed=False,
-        opens_at=dt.time(9),
-        closes_at=dt.time(16),
-        description="Предпраздничный день",
+        service=service, start_date=friday, end_date=None, description="Санитарный день"
     )
-    week = hours.week_hours(service, today=dt.date(2026, 3, 6))  # a Friday
+    week = hours.week_hours(service, today=friday)
     assert [day.weekday for day in week] == list(range(7))
-    friday, thursday, sunday = week[4], week[3], week[6]
-    assert friday.is_today and friday.periods == [(dt.time(9), dt.time(16))]
-    assert friday.note == "Предпраздничный день: особые часы работы"
-    assert thursday.periods == [(dt.time(9), dt.time(18))] and not thursday.note
-    assert sunday.closed
-    assert hours.periods_on(service, dt.date(2026, 3, 6)) == [(dt.time(9), dt.time(16))]
+    assert week[4].is_today and week[4].closed
+    assert week[4].note == "Санитарный день: не работает"
+    assert week[3].periods == [(dt.time(9), dt.time(18))] and not week[3].note
+    assert week[6].closed and not week[6].is_today
+    assert hours.periods_on(service, friday) == []
+    assert hours.periods_on(service, dt.date(2026, 3, 5)) == [(dt.time(9), dt.time(18))]
 
 
 def test_upcoming_exceptions_are_those_within_the_horizon_in_date_order():
