@@ -11,7 +11,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import Schedule, ScheduleException, site_timezone
+from .hours import site_timezone
+from .models import Schedule, ScheduleException
 
 
 def boundaries() -> set[dt.time]:

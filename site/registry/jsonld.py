@@ -13,8 +13,9 @@ import json
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from .hours import upcoming_exceptions
 from .models import ICAL_DAYS, AbstractPhone, Service
-from .presentation import ServicePage, upcoming_exceptions
+from .presentation import ServicePage
 
 SCHEMA_DAYS = {
     "MO": "https://schema.org/Monday",
@@ -93,11 +94,9 @@ def _contact_point(phone: AbstractPhone) -> dict:
     )
 
 
-def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dict:
-    """The JSON-LD object for a service page."""
+def _places(page: ServicePage, hours: list[dict]) -> list[dict]:
+    """A ``Place`` for each public location; a confidential one contributes none."""
     service = page.service
-    hours = opening_hours(service)
-    phones = [_contact_point(phone) for phone in service.phones.all()]
     places = []
     for location in page.places:
         if location.is_confidential:
@@ -123,6 +122,31 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
         if point is not None:
             place["geo"] = {"@type": "GeoCoordinates", "latitude": point[0], "longitude": point[1]}
         places.append(_compact(place))
+    return places
+
+
+def _provider(organization) -> dict:
+    org_phones = list(organization.phones.all())
+    return _compact(
+        {
+            "@type": "Organization",
+            "name": organization.name,
+            "alternateName": organization.alternate_name,
+            "description": organization.description,
+            "url": organization.website,
+            "email": organization.email,
+            "telephone": org_phones[0].number if org_phones else "",
+            "contactPoint": [_contact_point(phone) for phone in org_phones],
+        }
+    )
+
+
+def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dict:
+    """The JSON-LD object for a service page."""
+    service = page.service
+    hours = opening_hours(service)
+    phones = [_contact_point(phone) for phone in service.phones.all()]
+    places = _places(page, hours)
 
     districts = {}
     for location in page.places:
@@ -131,22 +155,7 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
         districts[district.pk] = district
     area = [{"@type": "AdministrativeArea", "name": d.name} for d in districts.values()]
 
-    organization = service.organization
-    provider = None
-    if organization is not None:
-        org_phones = list(organization.phones.all())
-        provider = _compact(
-            {
-                "@type": "Organization",
-                "name": organization.name,
-                "alternateName": organization.alternate_name,
-                "description": organization.description,
-                "url": organization.website,
-                "email": organization.email,
-                "telephone": org_phones[0].number if org_phones else "",
-                "contactPoint": [_contact_point(phone) for phone in org_phones],
-            }
-        )
+    provider = _provider(service.organization) if service.organization else None
     channel = _compact(
         {
             "@type": "ServiceChannel",

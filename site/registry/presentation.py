@@ -7,17 +7,13 @@ addresses from ``public_address()`` / ``public_label()``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .models import ScheduleException, Service, Weekday
-
-UPCOMING_EXCEPTION_DAYS = 60
+from .hours import DayHours, is_open_at, upcoming_exceptions, week_hours
+from .models import ScheduleException, Service
 
 
 def service_url(service: Service) -> str:
@@ -75,56 +71,6 @@ def map_markers(services: Iterable[Service]) -> list[dict]:
 
 
 @dataclass
-class DayHours:
-    """One row of the opening hours table."""
-
-    weekday: int
-    name: str
-    periods: list[tuple[dt.time, dt.time]]
-    is_today: bool = False
-    note: str = ""  # today's exception, e.g. «Новогодние праздники: не работает»
-
-    @property
-    def closed(self) -> bool:
-        return not self.periods
-
-
-def _note(exception: ScheduleException) -> str:
-    what = _("не работает") if exception.is_closed else _("особые часы работы")
-    return f"{exception.description}: {what}" if exception.description else what.capitalize()
-
-
-def week_hours(service: Service, today: dt.date | None = None) -> list[DayHours]:
-    """Monday to Sunday from the weekly schedule; today's row with today's exceptions applied."""
-    today = today or timezone.localdate()
-    schedules = list(service.schedules.all())
-    exceptions = [e for e in service.schedule_exceptions.all() if e.covers(today)]
-    rows = []
-    for day in Weekday:
-        periods = sorted((s.opens_at, s.closes_at) for s in schedules if s.weekday == day.value)
-        row = DayHours(day.value, str(day.label), periods, is_today=day.value == today.weekday())
-        if row.is_today and exceptions:
-            row.periods = service.periods_on(today)
-            row.note = "; ".join(_note(e) for e in exceptions)
-        rows.append(row)
-    return rows
-
-
-def upcoming_exceptions(service: Service, today: dt.date | None = None) -> list[ScheduleException]:
-    """Holidays and special days from today to ``UPCOMING_EXCEPTION_DAYS`` ahead."""
-    today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=UPCOMING_EXCEPTION_DAYS)
-    return sorted(
-        (
-            e
-            for e in service.schedule_exceptions.all()
-            if e.last_date >= today and e.start_date <= horizon
-        ),
-        key=lambda e: e.start_date,
-    )
-
-
-@dataclass
 class ServicePage:
     """Everything the service page shows beyond the model's own fields."""
 
@@ -158,7 +104,7 @@ def service_page(
         url=service.page_url,
         kinds=localized(service.kinds.all(), kinds),
         target_groups=localized(service.target_groups.all(), groups),
-        open_now=service.is_open_now(),
+        open_now=is_open_at(service),
         alert=service.current_alert,
         week=week_hours(service),
         exceptions=upcoming_exceptions(service),

@@ -26,7 +26,6 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
-from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -45,30 +44,11 @@ from .models import (
     TargetGroup,
     default_locale_filter,
 )
-
-MARK_VERIFIED_ACTION = "registry.mark_verified"
+from .services_actions import MARK_VERIFIED_ACTION, mark_verified
 
 
 def stale_after_days() -> int:
     return settings.REGISTRY_STALE_AFTER_DAYS
-
-
-def mark_verified(services, user) -> int:
-    """Set «Проверено» to today for the services and their translations; audit-logged.
-
-    Verification is not an edit: `modified` stays as it is, and a pending draft
-    keeps its content (``Service.with_content_json`` keeps the newer date).
-    """
-    today = timezone.localdate()
-    keys = {service.translation_key for service in services}
-    targets = list(Service.objects.filter(translation_key__in=keys))
-    Service.objects.filter(pk__in=[s.pk for s in targets]).update(
-        assured_date=today, assurer=user, assurer_name="", assurer_email=""
-    )
-    for service in targets:
-        service.assured_date, service.assurer = today, user
-        log(instance=service, action=MARK_VERIFIED_ACTION, user=user)
-    return len(services)
 
 
 # --- Filters -------------------------------------------------------------------------------
@@ -171,6 +151,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
     ]
     list_export = [
         "name",
+        "alternate_name",
         "slug",
         "organization",
         "kinds_display",
@@ -183,6 +164,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
         "status",
         "is_24_7",
         "is_free",
+        "interpretation_services",
         "alert",
         "assured_date",
         "assurer_display",
@@ -192,6 +174,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
     ]
     export_headings = {
         "name": _("Название"),
+        "alternate_name": _("Другое название"),
         "slug": _("Адрес (slug)"),
         "organization": _("Организация"),
         "kinds_display": _("Виды помощи"),
@@ -204,6 +187,7 @@ class ServiceViewSet(RegistrySnippetViewSet):
         "status": _("Состояние"),
         "is_24_7": _("Круглосуточно"),
         "is_free": _("Бесплатно"),
+        "interpretation_services": _("Перевод (в т. ч. жестовый)"),
         "alert": _("Срочное объявление"),
         "assured_date": _("Проверено"),
         "assurer_display": _("Кто проверил"),

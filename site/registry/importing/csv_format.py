@@ -16,10 +16,13 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .. import fields
+from ..models import Service
 from . import values
 from .decoding import NotText, decode
 from .records import (
@@ -61,6 +64,12 @@ COLUMNS = [
         _("Название"),
         _("Название службы (обязательно для новой службы)"),
         "Служба семейной медиации (демо)",
+    ),
+    Column(
+        "alternate_name",
+        _("Другое название"),
+        _("Краткое или прежнее название: по нему службу тоже найдут"),
+        "",
     ),
     Column(
         "description",
@@ -122,6 +131,12 @@ COLUMNS = [
         "Позвоните и запишитесь на встречу",
     ),
     Column("languages", _("Языки"), _("Через запятую"), "русский"),
+    Column(
+        "interpretation_services",
+        _("Перевод (в т. ч. жестовый)"),
+        _("Например, «переводчик русского жестового языка по записи»"),
+        "",
+    ),
     Column("accessibility", _("Доступность"), _("Доступность для людей с инвалидностью"), ""),
     Column(
         "url", _("Страница службы"), _("Адрес сайта, https://…"), "https://example.org/mediation"
@@ -203,27 +218,22 @@ PHONE_COLUMNS = {code for slot in PHONE_SLOTS for code in slot}
 ORGANIZATION_COLUMNS = {"organization", "organization_id"}
 # Headings of the admin's own CSV export that mean the same as a column here.
 EXPORT_ALIASES = {"адрес (slug)": "slug", "slug": "slug"}
-# Plain service fields and how to read them.
+# How each kind of cell (``registry.fields``) is read; yes/no cells default to the model's.
+READERS: dict[str, Callable[[str, object], Any]] = {
+    fields.TEXT: lambda value, default: values.text(value),
+    fields.STATUS: lambda value, default: values.status(value),
+    fields.YES_NO: lambda value, default: values.boolean(value, default),
+    fields.INTEGER: lambda value, default: values.integer(value),
+    fields.DATE: lambda value, default: values.date(value),
+}
+# Plain service fields and how to read them (the list is ``registry.fields``).
 SERVICE_FIELDS: dict[str, Callable[[object], Any]] = {
-    "name": values.text,
-    "description": values.text,
-    "slug": values.text,
-    "status": values.status,
-    "is_24_7": lambda v: values.boolean(v, False),
-    "is_free": lambda v: values.boolean(v, True),
-    "fees_description": values.text,
-    "eligibility_description": values.text,
-    "minimum_age": values.integer,
-    "maximum_age": values.integer,
-    "application_process": values.text,
-    "languages": values.text,
-    "accessibility": values.text,
-    "url": values.text,
-    "email": values.text,
-    "alert": values.text,
-    "alert_until": values.date,
-    "assured_date": values.date,
-    "assurer_name": values.text,
+    name: partial(READERS[how], default=Service._meta.get_field(name).default)
+    for name, how in fields.csv_fields().items()
+}
+# Fields whose empty cell clears the value (``None`` is written, not skipped).
+NULLABLE = {
+    name for name, how in fields.csv_fields().items() if how in (fields.INTEGER, fields.DATE)
 }
 
 
@@ -264,20 +274,7 @@ def parse_csv(data: bytes) -> Parsed:
     except (StopIteration, csv.Error):
         parsed.error(file_label, "", str(_("не удалось прочитать заголовок таблицы")))
         return parsed
-    known = header_map()
-    columns: list[str | None] = []
-    for heading in header:
-        code = known.get(heading.strip().casefold())
-        if code is None and heading.strip():
-            parsed.warning(
-                str(_("заголовок")),
-                heading.strip()[:60],
-                str(_("колонка не используется при импорте")),
-            )
-        if code in columns:
-            parsed.error(str(_("заголовок")), heading.strip(), str(_("колонка повторяется")))
-            code = None
-        columns.append(code)
+    columns = _columns(header, parsed)
     present = {code for code in columns if code}
     missing = [column.code for column in COLUMNS if column.required and column.code not in present]
     if missing:
@@ -326,6 +323,25 @@ def parse_csv(data: bytes) -> Parsed:
     return parsed
 
 
+def _columns(header: list[str], parsed: Parsed) -> list[str | None]:
+    """The column code of each heading (None: unknown or repeated, reported as such)."""
+    known = header_map()
+    columns: list[str | None] = []
+    for heading in header:
+        code = known.get(heading.strip().casefold())
+        if code is None and heading.strip():
+            parsed.warning(
+                str(_("заголовок")),
+                heading.strip()[:60],
+                str(_("колонка не используется при импорте")),
+            )
+        if code in columns:
+            parsed.error(str(_("заголовок")), heading.strip(), str(_("колонка повторяется")))
+            code = None
+        columns.append(code)
+    return columns
+
+
 def _read_row(
     parsed: Parsed,
     label: str,
@@ -343,46 +359,11 @@ def _read_row(
     location = _location(cells, present, problem)
     phones = _phones(cells, problem)
     if external_id in by_id:
-        record, first_cells = by_id[external_id]
-        if location is not None:
-            location.field = f"{label}: district"
-            record.locations.append(location)
-        if phones and record.phones is not None:
-            record.phones += phones
-        differing = [
-            code
-            for code, value in cells.items()
-            if code not in LOCATION_COLUMNS | PHONE_COLUMNS | {"external_id"}
-            and value
-            and value != first_cells.get(code, "")
-        ]
-        if differing:
-            parsed.warning(
-                label,
-                ", ".join(differing),
-                str(_("повтор службы %(id)s: из повторной строки берутся только адрес и телефоны"))
-                % {"id": external_id},
-            )
+        _add_repeat_row(parsed, label, cells, by_id[external_id], location, phones)
         return
 
     record = ServiceRecord(label=label, external_id=external_id)
-    for code, read in SERVICE_FIELDS.items():
-        if code not in present:
-            continue
-        try:
-            value = read(cells.get(code, ""))
-        except ValueError as error:
-            problem(code, error)
-            continue
-        if code == "status" and value is None:
-            value = "active"
-        if value is not None or code in (
-            "minimum_age",
-            "maximum_age",
-            "alert_until",
-            "assured_date",
-        ):
-            record.fields[code] = value
+    _read_fields(record, cells, present, problem)
     if "hours" in present:
         try:
             is_24_7, rows = values.hours(cells.get("hours", ""))
@@ -414,6 +395,54 @@ def _read_row(
         record.phones = phones
     parsed.records.append(record)
     by_id[external_id] = (record, cells)
+
+
+def _add_repeat_row(
+    parsed: Parsed,
+    label: str,
+    cells: dict[str, str],
+    first: tuple[ServiceRecord, dict],
+    location: LocationRecord | None,
+    phones: list[PhoneRecord],
+) -> None:
+    """A further row of a service already read: only its address and phones count."""
+    record, first_cells = first
+    external_id = record.external_id
+    if location is not None:
+        location.field = f"{label}: district"
+        record.locations.append(location)
+    if phones and record.phones is not None:
+        record.phones += phones
+    differing = [
+        code
+        for code, value in cells.items()
+        if code not in LOCATION_COLUMNS | PHONE_COLUMNS | {"external_id"}
+        and value
+        and value != first_cells.get(code, "")
+    ]
+    if differing:
+        parsed.warning(
+            label,
+            ", ".join(differing),
+            str(_("повтор службы %(id)s: из повторной строки берутся только адрес и телефоны"))
+            % {"id": external_id},
+        )
+
+
+def _read_fields(record: ServiceRecord, cells: dict[str, str], present: set[str], problem) -> None:
+    """The plain service fields whose columns the file has (``registry.fields``)."""
+    for code, read in SERVICE_FIELDS.items():
+        if code not in present:
+            continue
+        try:
+            value = read(cells.get(code, ""))
+        except ValueError as error:
+            problem(code, error)
+            continue
+        if code == "status" and value is None:
+            value = "active"
+        if value is not None or code in NULLABLE:
+            record.fields[code] = value
 
 
 def _location(cells: dict[str, str], present: set[str], problem) -> LocationRecord | None:

@@ -92,6 +92,7 @@ class Plan:
     services: list[ServicePlan] = field(default_factory=list)
     organizations: dict[tuple[str, str], Organization] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    create_only: bool = False  # existing services and organisations are left as they are
 
     record_order: dict[str, int] = field(default_factory=dict)
 
@@ -222,9 +223,13 @@ class Resolver:
         return message
 
 
-def plan(parsed: Parsed) -> Plan:
-    """The dry run: every problem, nothing written."""
-    result = Plan(source=parsed.source, problems=list(parsed.problems))
+def plan(parsed: Parsed, create_only: bool = False) -> Plan:
+    """The dry run: every problem, nothing written.
+
+    With `create_only` (the demo registry), records whose service already exists are
+    skipped and existing organisations are linked but not changed.
+    """
+    result = Plan(source=parsed.source, problems=list(parsed.problems), create_only=create_only)
     for index, record in enumerate(parsed.records):
         result.record_order.setdefault(record.label, index)
         result.record_order.setdefault(record.label.split(" «")[0], index)
@@ -242,6 +247,8 @@ def plan(parsed: Parsed) -> Plan:
                     _("этот идентификатор встречается в файле несколько раз"),
                 )
             )
+            continue
+        if create_only and record.external_id in resolver.services:
             continue
         item = _plan_service(record, resolver, result)
         if item is None:
@@ -265,6 +272,8 @@ def plan(parsed: Parsed) -> Plan:
 
 
 def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> ServicePlan | None:
+    """One record → an unsaved, validated service and its children (None: cannot be planned)."""
+
     def problem(field_name: str, message: object, level: str = ERROR) -> None:
         result.problems.append(Problem(record.label, field_name, str(message), level))
 
@@ -284,6 +293,24 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
         problem("", _("у службы есть неопубликованный черновик: импорт заменит его"), WARNING)
     service = existing or Service(locale=resolver.locale, external_id=record.external_id)
     item = ServicePlan(record=record, service=service, is_new=existing is None)
+    _plan_fields(item, problem)
+    if record.organization is not None:
+        item.organization_key = _plan_organization(record, resolver, result, problem)
+    _plan_terms(item, resolver, problem)
+    _plan_places(item, resolver, problem)
+    if record.phones is not None:
+        item.phones = _plan_phones(Phone, record.phones, resolver.locale, problem)
+    _plan_hours(item, resolver, problem)
+    if item.is_new and not record.locations and not record.areas:
+        problem(
+            "district", _("нет ни адреса, ни района: службу не найдут в поиске по районам"), WARNING
+        )
+    return item
+
+
+def _plan_fields(item: ServicePlan, problem) -> None:
+    """The record's plain fields onto the service, validated by the model's own rules."""
+    record, service = item.record, item.service
     for name, value in record.fields.items():
         if name == "organization":
             item.unlink_organization = True
@@ -301,8 +328,10 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
         problem("alert", _("указана дата объявления, но нет его текста"))
     _validate(service, SERVICE_EXCLUDE, problem)
 
-    if record.organization is not None:
-        item.organization_key = _plan_organization(record, resolver, result, problem)
+
+def _plan_terms(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Kinds and target groups: references (codes or names) → the source-locale terms."""
+    record = item.record
     for attribute, terms, label in (
         ("kinds", resolver.kinds, _("Виды помощи")),
         ("target_groups", resolver.groups, _("Целевые группы")),
@@ -325,6 +354,10 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
     if record.kinds == [] and item.is_new:
         problem("kinds", _("не указан вид помощи: службу не найдут в фильтре по видам"), WARNING)
 
+
+def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Locations and service areas, each with its district found in the district list."""
+    record = item.record
     if record.locations is not None:
         item.locations = []
         for location in record.locations:
@@ -365,8 +398,11 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
                 continue
             if all(a.district_id != district.pk for a in item.areas):
                 item.areas.append(ServiceArea(district=district, description=area.description))
-    if record.phones is not None:
-        item.phones = _plan_phones(Phone, record.phones, resolver.locale, problem)
+
+
+def _plan_hours(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Weekly hours and dated exceptions, the exceptions validated."""
+    record = item.record
     if record.schedules is not None:
         item.schedules = [
             Schedule(weekday=s.weekday, opens_at=s.opens_at, closes_at=s.closes_at)
@@ -390,11 +426,6 @@ def _plan_service(record: ServiceRecord, resolver: Resolver, result: Plan) -> Se
                 lambda f, m, e=exception: problem(f"{e.field}.{f}" if f else e.field, m),
             )
             item.exceptions.append(instance)
-    if item.is_new and not record.locations and not record.areas:
-        problem(
-            "district", _("нет ни адреса, ни района: службу не найдут в поиске по районам"), WARNING
-        )
-    return item
 
 
 def _plan_organization(
@@ -426,6 +457,9 @@ def _plan_organization(
         organization = Organization(
             locale=resolver.locale, name=data.name, external_id=data.external_id
         )
+    elif result.create_only:
+        result.organizations[key] = organization
+        return key
     elif data.external_id and not organization.external_id:
         organization.external_id = data.external_id
     if data.name and data.fields:  # a full HSDS organisation: its fields are the source's
@@ -497,7 +531,8 @@ def apply(result: Plan, user=None) -> Plan:
     try:
         with transaction.atomic():
             for organization in result.organizations.values():
-                organization.save()
+                if not (result.create_only and organization.pk):
+                    organization.save()
             for item in result.services:
                 _save_service(item, result, user, publish)
     except (DatabaseError, ValidationError, ValueError) as error:

@@ -42,6 +42,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..fields import DATE, INTEGER, TEXT, hsds_read
 from ..hsds import STATUS_FROM_HSDS, TAXONOMY_BY_ID
 from ..models import Phone, ServiceKind, TargetGroup, default_locale_filter
 from . import values
@@ -75,19 +76,7 @@ TABLES = [
     "accessibility",
 ]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-TEXT_FIELDS = [
-    "name",
-    "alternate_name",
-    "description",
-    "url",
-    "email",
-    "interpretation_services",
-    "application_process",
-    "fees_description",
-    "eligibility_description",
-    "alert",
-    "assurer_email",
-]
+TEXT_FIELDS = hsds_read(TEXT)
 ORGANIZATION_FIELDS = ["alternate_name", "description", "website", "email", "legal_status"]
 LABEL = "_label"
 
@@ -281,94 +270,115 @@ def _read_document(document: Any, name: str, parsed: Parsed, vocabulary: Vocabul
 # --- Tabular → nested ----------------------------------------------------------------------------
 
 
-def _read_tables(tables: dict[str, list], parsed: Parsed, vocabulary: Vocabulary) -> None:
-    def rows(table: str) -> list[dict]:
-        return [row for row in tables.get(table, []) if isinstance(row, dict)]
+class _Tables:
+    """Tabular HSDS: the tables by name, rows looked up by the ids that link them."""
 
-    def group(table: str, key: str) -> dict[str, list[dict]]:
+    SERVICE_TABLES = (
+        "phones",
+        "schedules",
+        "service_areas",
+        "service_at_locations",
+        "languages",
+        "cost_options",
+    )
+
+    def __init__(self, tables: dict[str, list]) -> None:
+        self.tables = tables
+        self.organizations = {str(row.get("id")): row for row in self.rows("organizations")}
+        self.locations = {str(row.get("id")): row for row in self.rows("locations")}
+        self.terms = {str(row.get("id")): row for row in self.rows("taxonomy_terms")}
+        self.taxonomies = {str(row.get("id")): row for row in self.rows("taxonomies")}
+        self.attributes = self.group("attributes", "link_id")
+        self.addresses = self.group("addresses", "location_id")
+        self.accessibility = self.group("accessibility", "location_id")
+        self.by_service = {table: self.group(table, "service_id") for table in self.SERVICE_TABLES}
+
+    def rows(self, table: str) -> list[dict]:
+        return [row for row in self.tables.get(table, []) if isinstance(row, dict)]
+
+    def group(self, table: str, key: str) -> dict[str, list[dict]]:
         grouped: dict[str, list[dict]] = defaultdict(list)
-        for row in rows(table):
+        for row in self.rows(table):
             if row.get(key):
                 grouped[str(row[key])].append(row)
         return grouped
 
-    organizations = {str(row.get("id")): row for row in rows("organizations")}
-    if "phones" in tables:  # an organisation's own phones: linked to it, not to a service
-        own_phones = group("phones", "organization_id")
-        for organization_id, organization in organizations.items():
+    def link_organization_phones(self) -> None:
+        """An organisation's own phones: linked to it, not to a service or a location."""
+        if "phones" not in self.tables:
+            return
+        own_phones = self.group("phones", "organization_id")
+        for organization_id, organization in self.organizations.items():
             organization["phones"] = [
                 phone
                 for phone in own_phones.get(organization_id, [])
                 if not phone.get("service_id") and not phone.get("location_id")
             ]
-    locations = {str(row.get("id")): row for row in rows("locations")}
-    terms = {str(row.get("id")): row for row in rows("taxonomy_terms")}
-    taxonomies = {str(row.get("id")): row for row in rows("taxonomies")}
-    attributes = group("attributes", "link_id")
-    addresses = group("addresses", "location_id")
-    accessibility = group("accessibility", "location_id")
 
-    def with_terms(link_id: str) -> list[dict]:
+    def with_terms(self, link_id: str) -> list[dict]:
+        """The attributes linked to `link_id`, each with its taxonomy term nested."""
         result = []
-        for attribute in attributes.get(link_id, []):
-            term = terms.get(str(attribute.get("taxonomy_term_id")))
-            if term is not None and term.get("taxonomy_id") in taxonomies:
-                term = {**term, "taxonomy_detail": taxonomies[term["taxonomy_id"]]}
+        for attribute in self.attributes.get(link_id, []):
+            term = self.terms.get(str(attribute.get("taxonomy_term_id")))
+            if term is not None and term.get("taxonomy_id") in self.taxonomies:
+                term = {**term, "taxonomy_detail": self.taxonomies[term["taxonomy_id"]]}
             result.append(
                 {**attribute, "taxonomy_term": term or {"id": attribute.get("taxonomy_term_id")}}
             )
         return result
 
-    by_service = {
-        table: group(table, "service_id")
-        for table in (
-            "phones",
-            "schedules",
-            "service_areas",
-            "service_at_locations",
-            "languages",
-            "cost_options",
-        )
-    }
-    for n, row in enumerate(rows("services")):
+    def nested_service(self, row: dict, label: str, parsed: Parsed) -> dict:
+        """One ``services`` row with its organisation, children and attributes nested."""
         service_id = str(row.get("id") or "")
         service = dict(row)
         organization_id = str(row.get("organization_id") or "")
-        if organization_id in organizations:
-            service["organization"] = organizations[organization_id]
-        for table, grouped in by_service.items():
-            if table in tables or grouped:
+        if organization_id in self.organizations:
+            service["organization"] = self.organizations[organization_id]
+        for table, grouped in self.by_service.items():
+            if table in self.tables or grouped:
                 service[table] = list(grouped.get(service_id, []))
         service["service_areas"] = [
-            {**area, "attributes": with_terms(str(area.get("id")))}
+            {**area, "attributes": self.with_terms(str(area.get("id")))}
             for area in service.get("service_areas", [])
         ]
-        nested_locations = []
+        if "service_at_locations" in service:
+            service["service_at_locations"] = self.nested_locations(service, label, parsed)
+        service["attributes"] = self.with_terms(service_id)
+        return service
+
+    def nested_locations(self, service: dict, label: str, parsed: Parsed) -> list[dict]:
+        nested = []
         for link in service.get("service_at_locations", []):
-            location = locations.get(str(link.get("location_id")))
+            location = self.locations.get(str(link.get("location_id")))
             if location is None:
                 parsed.error(
-                    row.get(LABEL, f"services[{n}]"),
+                    label,
                     "service_at_locations.location_id",
                     _("нет места с id «%(id)s»") % {"id": link.get("location_id")},
                 )
                 continue
             location_id = str(location.get("id"))
-            nested_locations.append(
+            nested.append(
                 {
                     **link,
                     "location": {
                         **location,
-                        "addresses": addresses.get(location_id, []),
-                        "accessibility": accessibility.get(location_id, []),
-                        "attributes": with_terms(location_id),
+                        "addresses": self.addresses.get(location_id, []),
+                        "accessibility": self.accessibility.get(location_id, []),
+                        "attributes": self.with_terms(location_id),
                     },
                 }
             )
-        if "service_at_locations" in service:
-            service["service_at_locations"] = nested_locations
-        service["attributes"] = with_terms(service_id)
-        _read_service(service, row.get(LABEL, f"services[{n}]"), parsed, vocabulary)
+        return nested
+
+
+def _read_tables(tables: dict[str, list], parsed: Parsed, vocabulary: Vocabulary) -> None:
+    """Tabular HSDS → one nested service object each, read like any other."""
+    linked = _Tables(tables)
+    linked.link_organization_phones()
+    for n, row in enumerate(linked.rows("services")):
+        label = row.get(LABEL, f"services[{n}]")
+        _read_service(linked.nested_service(row, label, parsed), label, parsed, vocabulary)
 
 
 # --- One service ---------------------------------------------------------------------------------
@@ -415,17 +425,13 @@ def _read_service(data: Any, label: str, parsed: Parsed, vocabulary: Vocabulary)
             )
         else:
             record.fields["status"] = status
-    for field in ("minimum_age", "maximum_age"):
-        if field in data:
-            try:
-                record.fields[field] = values.integer(data[field])
-            except ValueError as problem:
-                error(field, problem)
-    if "assured_date" in data:
-        try:
-            record.fields["assured_date"] = values.date(data["assured_date"])
-        except ValueError as problem:
-            error("assured_date", problem)
+    for kind, read in ((INTEGER, values.integer), (DATE, values.date)):
+        for field in hsds_read(kind):
+            if field in data:
+                try:
+                    record.fields[field] = read(data[field])
+                except ValueError as problem:
+                    error(field, problem)
     parts = [
         ("languages", lambda: _languages(data, record)),
         ("cost_options", lambda: _costs(data, record, error)),

@@ -234,9 +234,3 @@ def hours(value: object) -> tuple[bool, list[tuple[int, dt.time, dt.time]]]:
             opens, closes = (time_of_day(bound) for bound in bounds)
             periods += [(day, opens, closes) for day in days]
     return False, periods
-
-
-def format_hours(rows: list[tuple[int, dt.time, dt.time]]) -> str:
-    """The inverse of ``hours`` for the template and messages: «пн 09:00-18:00; ...»."""
-    short = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
-    return "; ".join(f"{short[day]} {opens:%H:%M}-{closes:%H:%M}" for day, opens, closes in rows)

@@ -104,12 +104,24 @@ class Command(BaseCommand):
         District.objects.filter(slug__startswith="gen-").delete()
 
     def generate(self, rng: random.Random, n_services: int, n_districts: int, seed: int):
-        ru = Locale.objects.get_or_create(language_code="ru")[0]
-        now = timezone.now()
-        today = timezone.localdate()
-        prefix = f"gen-{seed}"
+        """Districts, organisations, services and their children, in bulk; the new pks.
 
-        districts = District.objects.bulk_create(
+        The random draws happen in a fixed order, so that a seed always gives the same data.
+        """
+        ru = Locale.objects.get_or_create(language_code="ru")[0]
+        prefix = f"gen-{seed}"
+        districts = self._districts(rng, n_districts, prefix)
+        orgs = self._organizations(rng, n_services, seed, ru)
+        kinds = list(ServiceKind.objects.filter(locale=ru))
+        groups = list(TargetGroup.objects.filter(locale=ru))
+        if not kinds or not groups:
+            raise CommandError("The seeded taxonomy is missing: run migrate first.")
+        services = self._services(rng, n_services, seed, prefix, kinds, orgs, ru)
+        self._children(rng, services, kinds, groups, districts, ru)
+        return [service.pk for service in services]
+
+    def _districts(self, rng: random.Random, n_districts: int, prefix: str) -> list[District]:
+        return District.objects.bulk_create(
             District(
                 name=f"{rng.choice(ADJECTIVES)} {rng.choice(PLACES).lower()} район №{i + 1}",
                 slug=f"{prefix}-district-{i + 1}",
@@ -120,8 +132,12 @@ class Command(BaseCommand):
             )
             for i in range(n_districts)
         )
+
+    def _organizations(
+        self, rng: random.Random, n_services: int, seed: int, ru: Locale
+    ) -> list[Organization]:
         n_orgs = max(1, n_services // 10)
-        orgs = Organization.objects.bulk_create(
+        return Organization.objects.bulk_create(
             [
                 Organization(
                     name=f"Центр помощи семье и детям №{i + 1} (генератор)",
@@ -136,11 +152,20 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH,
         )
-        kinds = list(ServiceKind.objects.filter(locale=ru))
-        groups = list(TargetGroup.objects.filter(locale=ru))
-        if not kinds or not groups:
-            raise CommandError("The seeded taxonomy is missing: run migrate first.")
 
+    def _services(
+        self,
+        rng: random.Random,
+        n_services: int,
+        seed: int,
+        prefix: str,
+        kinds: list,
+        orgs: list[Organization],
+        ru: Locale,
+    ) -> list[Service]:
+        now = timezone.now()
+        today = timezone.localdate()
+        n_orgs = len(orgs)
         services = []
         for i in range(n_services):
             kind = rng.choice(kinds)
@@ -180,6 +205,19 @@ class Command(BaseCommand):
             [s for s in services if not s.is_free], ["fees_description"], batch_size=BATCH
         )
 
+        return services
+
+    def _children(
+        self,
+        rng: random.Random,
+        services: list[Service],
+        kinds: list,
+        groups: list,
+        districts: list[District],
+        ru: Locale,
+    ) -> None:
+        """Kinds, groups, places, areas, phones and hours of the new services, in bulk."""
+        today = timezone.localdate()
         kinds_through = Service.kinds.through
         groups_through = Service.target_groups.through
         kind_links, group_links = [], []
@@ -191,21 +229,7 @@ class Command(BaseCommand):
                 groups_through(service_id=service.pk, targetgroup_id=g.pk)
                 for g in rng.sample(groups, rng.randint(1, 3))
             ]
-            for n in range(1 if rng.random() < 0.85 else 2):
-                district = rng.choice(districts)
-                locations.append(
-                    Location(
-                        service_id=service.pk,
-                        sort_order=n,
-                        address=f"{district.name}, ул. Генераторная, д. {i + 1} (генератор)",
-                        district=district,
-                        latitude=district.latitude + rng.uniform(-0.2, 0.2),
-                        longitude=district.longitude + rng.uniform(-0.3, 0.3),
-                        is_confidential=rng.random() < 0.05,
-                        locale=ru,
-                        translation_key=uuid.UUID(int=rng.getrandbits(128)),
-                    )
-                )
+            locations += self._locations(rng, i, service, districts, ru)
             areas += [
                 ServiceArea(service_id=service.pk, district=d, sort_order=n)
                 for n, d in enumerate(rng.sample(districts, min(len(districts), rng.randint(0, 2))))
@@ -220,24 +244,9 @@ class Command(BaseCommand):
                 )
             )
             if not service.is_24_7:
-                opens = dt.time(rng.choice([8, 9, 10]))
-                closes = dt.time(rng.choice([16, 17, 18, 20]))
-                schedules += [
-                    Schedule(service_id=service.pk, weekday=d, opens_at=opens, closes_at=closes)
-                    for d in range(5)
-                ]
+                schedules += self._week(rng, service)
                 if rng.random() < 0.3:
-                    year = today.year + 1
-                    exceptions.append(
-                        ScheduleException(
-                            service_id=service.pk,
-                            start_date=dt.date(year, 1, 1),
-                            end_date=dt.date(year, 1, 8),
-                            description="Новогодние праздники",
-                            locale=ru,
-                            translation_key=uuid.UUID(int=rng.getrandbits(128)),
-                        )
-                    )
+                    exceptions.append(self._holidays(rng, service, today, ru))
         for model, rows in (
             (kinds_through, kind_links),
             (groups_through, group_links),
@@ -248,7 +257,51 @@ class Command(BaseCommand):
             (ScheduleException, exceptions),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
-        return [service.pk for service in services]
+
+    @staticmethod
+    def _locations(
+        rng: random.Random, i: int, service: Service, districts: list[District], ru: Locale
+    ) -> list[Location]:
+        locations = []
+        for n in range(1 if rng.random() < 0.85 else 2):
+            district = rng.choice(districts)
+            locations.append(
+                Location(
+                    service_id=service.pk,
+                    sort_order=n,
+                    address=f"{district.name}, ул. Генераторная, д. {i + 1} (генератор)",
+                    district=district,
+                    latitude=district.latitude + rng.uniform(-0.2, 0.2),
+                    longitude=district.longitude + rng.uniform(-0.3, 0.3),
+                    is_confidential=rng.random() < 0.05,
+                    locale=ru,
+                    translation_key=uuid.UUID(int=rng.getrandbits(128)),
+                )
+            )
+        return locations
+
+    @staticmethod
+    def _week(rng: random.Random, service: Service) -> list[Schedule]:
+        opens = dt.time(rng.choice([8, 9, 10]))
+        closes = dt.time(rng.choice([16, 17, 18, 20]))
+        return [
+            Schedule(service_id=service.pk, weekday=d, opens_at=opens, closes_at=closes)
+            for d in range(5)
+        ]
+
+    @staticmethod
+    def _holidays(
+        rng: random.Random, service: Service, today: dt.date, ru: Locale
+    ) -> ScheduleException:
+        year = today.year + 1
+        return ScheduleException(
+            service_id=service.pk,
+            start_date=dt.date(year, 1, 1),
+            end_date=dt.date(year, 1, 8),
+            description="Новогодние праздники",
+            locale=ru,
+            translation_key=uuid.UUID(int=rng.getrandbits(128)),
+        )
 
     def index(self, pks: list[int]) -> None:
         """Fill the search index in chunks (bulk_create sends no save signals)."""
