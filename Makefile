@@ -1,6 +1,6 @@
 # «Безопасное детство»: two commands on a fresh machine (Python 3.11+ and make).
 #   make run   venv, install, migrate, translations, demo content, serve on 127.0.0.1:8000
-#   make test  the whole suite with the CI gates (ruff, check, makemigrations --check)
+#   make test  the whole suite with the CI gates (ruff, lint-imports, check, makemigrations --check)
 
 PYTHON ?= python3
 VENV := .venv
@@ -52,6 +52,7 @@ run: messages demo
 test: install-dev messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=safechildhood.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -64,6 +65,7 @@ fuzz: install-dev messages
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
