@@ -14,7 +14,7 @@ from safechildhood.registry.importing import csv_format, engine, hsds_format
 from safechildhood.registry.jsonld import service_jsonld
 from safechildhood.registry.models import Service
 from safechildhood.registry.presentation import service_page
-from search.elastic.documents import service_document
+from safechildhood.registry.search_source import service_document
 
 from .factories import DistrictFactory, LocationFactory, PhoneFactory, ServiceFactory
 
