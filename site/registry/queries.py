@@ -139,7 +139,7 @@ def origin_of(request: SearchRequest) -> tuple[float, float] | None:
 
 def serving(**district_lookup: object) -> Q:
     """Located in or serving the districts matching `district_lookup` (as
-    ``ServiceQuerySet.serving_district`` / ``in_region``), written as one
+    ``ServiceQuerySet.serving_district``), written as one
     uncorrelated ``IN (… UNION …)``: PostgreSQL computes the few service ids once,
     where the correlated ``EXISTS … OR EXISTS …`` form probed the locations index
     for every service (47 ms of a 50 ms budget with 10,000 services)."""

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -35,12 +34,6 @@ from .listing import (
 from .models import District, Service, ServiceKind
 from .presentation import decorate, map_markers
 from .queries import card_queryset, in_language, prefetch_cards, search_services
-
-
-def _is_default_language() -> bool:
-    return get_supported_language_variant(get_language() or "") == get_supported_language_variant(
-        settings.LANGUAGE_CODE
-    )
 
 
 def not_found(request: HttpRequest, message: str = "") -> HttpResponse:

@@ -73,7 +73,6 @@ def test_iter_sources_keeps_the_filters_order():
 
 def test_the_host_imports_no_app_and_names_no_type():
     """``search`` sits below the apps: no import of them, no if/elif over their types."""
-    leftover = {"tasks.py": "safechildhood.home.tasks"}  # until the task helpers move to core
     for path in SEARCH_DIR.rglob("*.py"):
         if "migrations" in path.parts:
             continue
@@ -86,8 +85,6 @@ def test_the_host_imports_no_app_and_names_no_type():
             else:
                 continue
             for name in names:
-                if leftover.get(path.name) == name:
-                    continue
                 assert not name.startswith(tuple(f"safechildhood.{app}" for app in APPS)), (
                     path,
                     name,

@@ -14,6 +14,8 @@ from wagtail.models import (
     TranslatableMixin,
 )
 
+from safechildhood.core.phones import tel_href
+
 from .common import HSDSIdentifiedMixin
 from .organizations import Organization
 
@@ -51,9 +53,8 @@ class AbstractPhone(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
 
     @property
     def href(self) -> str:
-        """`8 (8172) 00-00-00` → `tel:8817200000`."""
-        digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
-        return f"tel:{digits}"
+        """`8 (8172) 00-00-00` → `tel:88172000000`."""
+        return tel_href(self.number)
 
 
 class Phone(AbstractPhone):
