@@ -380,6 +380,7 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 transportation=location.transportation,
                 is_confidential=location.is_confidential,
             )
+            instance.sort_order = len(item.locations)
             prefix = "" if location.field == "district" else f"{location.field}."
             _validate(
                 instance,
@@ -397,7 +398,10 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 problem(area.field, resolver.district_hint(area.districts))
                 continue
             if all(a.district_id != district.pk for a in item.areas):
-                item.areas.append(ServiceArea(district=district, description=area.description))
+                # In the file's order: Orderable children are shown by sort_order.
+                area_row = ServiceArea(district=district, description=area.description)
+                area_row.sort_order = len(item.areas)
+                item.areas.append(area_row)
 
 
 def _plan_hours(item: ServicePlan, resolver: Resolver, problem) -> None:
