@@ -76,7 +76,7 @@ format: install-dev
 # below are the ones production must set (a mail server, the public address).
 prod-check: messages
 	DEBUG=0 SECRET_KEY=prod-check-$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	REPORTS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	REPORTS_ESCROW_PUBLIC_KEY=$$($(PY) -c 'import base64,nacl.public;print(base64.urlsafe_b64encode(bytes(nacl.public.PrivateKey.generate().public_key)).decode())') \
 	EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 WAGTAILADMIN_BASE_URL=https://example.org \
 	ALLOWED_HOSTS=example.org DJANGO_SETTINGS_MODULE=safechildhood.settings.base \
 	STATIC_ROOT=$(CURDIR)/var/static-prod-check \

@@ -83,6 +83,7 @@ def base_env(source: Path, scratch: Path, database_url: str, static_root: Path) 
         DEBUG="0",
         SECRET_KEY="bench-only-" + "x" * 40,
         REPORTS_ENCRYPTION_KEYS="x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+        REPORTS_ESCROW_PUBLIC_KEY="_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,

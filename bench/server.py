@@ -40,6 +40,7 @@ def environment(**overrides: str) -> dict[str, str]:
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
         SECRET_KEY=BENCH_SECRET_KEY,
         REPORTS_ENCRYPTION_KEYS=BENCH_FERNET_KEY,
+        REPORTS_ESCROW_PUBLIC_KEY="_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback
         EMAIL_URL="smtp://127.0.0.1:8409",  # nothing is sent: no worker runs

@@ -4,7 +4,10 @@ Apps plug into the site-wide search with a source (``<app>/search_source.py``:
 a :class:`SearchSource` or :class:`PageSource` given to :func:`register`, its
 Elasticsearch document built with :func:`make_document` and the text helpers),
 and use the host's word matching for lists of their own (:func:`matching`,
-:func:`ranked`, :func:`scored`) with its requests, result pages and highlighting.
+:func:`ranked`, :func:`scored`, word stems as the search compares them:
+:func:`query_stems`) with its requests, result pages and highlighting. An app
+may also declare what a visitor may want to *do* (:class:`Intent`, given to
+:func:`register_intent`: the report form), shown before the results.
 Anything else in ``search`` is the host's own and may change.
 """
 
@@ -15,6 +18,7 @@ from .elastic.documents import SearchDocument, field_text, join, language_of, ma
 from .engine import Match
 from .highlight import WORD, highlight
 from .pages import PageSource, public_pages
+from .promotions import Intent, register_intent, unregister_intent
 from .query import (
     ORDER_AUTO,
     ORDER_DISTANCE,
@@ -27,9 +31,12 @@ from .query import (
     paginate,
     window_page,
 )
-from .sources import SearchSource, Trigger, register, unregister
+from .sources import GROUP, SearchSource, Trigger, register, unregister
+from .stemming import query_stems
 
 __all__ = [
+    "GROUP",
+    "Intent",
     "ORDER_AUTO",
     "ORDER_DISTANCE",
     "ORDER_NAME",
@@ -52,10 +59,13 @@ __all__ = [
     "make_document",
     "matching",
     "paginate",
+    "query_stems",
     "public_pages",
     "ranked",
     "register",
+    "register_intent",
     "scored",
     "unregister",
+    "unregister_intent",
     "window_page",
 ]

@@ -4,6 +4,7 @@ Every registered source (``search.sources``: pages, news, services…) sits in o
 search index (one table, one scoring formula), so their scores can be compared:
 each type's best ``offset + limit`` rows are fetched with their relevance (times
 the source's ``weight``) and merged: objects of a kind the words name first,
+then those holding every word before those holding some (``backends.covered``),
 then what is named after all the words (its ``title_field`` holding every
 word), then by relevance. (The title rule orders the fetched rows
 only: a page deep in its type's ranking is not lifted onto the first page.)
@@ -15,6 +16,7 @@ type, whatever the size of the site.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from . import backends
@@ -60,18 +62,24 @@ class DatabaseEngine:
                 counts[key] = rows.order_by().count()
                 continue
             preferred = ["preferred"] if "preferred" in rows.query.annotations else []
-            fetched = list(
-                rows.values_list("pk", "relevance", source.title_field, *preferred)[:depth]
-            )
+            fields = ("pk", "relevance", "covered", source.title_field, *preferred)
+            fetched = list(rows.values_list(*fields)[:depth])
             counts[key] = len(fetched) if len(fetched) < depth else rows.count()
-            for pk, relevance, text, *kind_level in fetched:
+            for pk, relevance, every_word, text, *kind_level in fetched:
                 score = (relevance or 0.0) * source.weight
-                rank = (kind_level[0] if kind_level else 0, title_has_all(text, stems), score)
+                level = kind_level[0] if kind_level else 0
+                titled = title_has_all(text, stems)
+                if kind_level and titled and len(stems) > 1:
+                    # A name typed («народная опека»): among the rows a kind ranks (services),
+                    # it beats the kind the words happen to name.
+                    level = math.inf
+                rank = (level, every_word, titled, score)
                 candidates.append((rank, Match(key, pk, score)))
         candidates.sort(key=lambda item: item[0], reverse=True)
         return EngineAnswer(
             matches=[match for _rank, match in candidates[offset:depth]],
             counts=counts,
+            complete=any(rank[1] for rank, _match in candidates),
         )
 
     def ids(self, source: str, query: str, *, language: str, limit: int) -> list[int]:
@@ -83,4 +91,5 @@ class DatabaseEngine:
         if not backends.backend_query(query):
             return None
         prefer = source.preference(kinds) if kinds else None
-        return backends.scored(source.searchable(language), query, prefer=prefer)
+        named = source.named(kinds) if kinds else None
+        return backends.scored(source.searchable(language), query, prefer=prefer, named=named)

@@ -44,10 +44,13 @@ class Match:
 @dataclass
 class EngineAnswer:
     """A window of the merged, best-first matches of the asked types, and the number
-    of matches of every registered type (asked or not: the type filter shows them)."""
+    of matches of every registered type (asked or not: the type filter shows them).
+    ``complete`` is False when the engine knows that no match holds every word (a
+    mistyped word, say: the site search then tries the spelling correction)."""
 
     matches: list[Match]
     counts: dict[str, int]
+    complete: bool = True
 
     @property
     def total(self) -> int:

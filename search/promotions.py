@@ -1,18 +1,29 @@
-"""Results the editors pinned for a query (Wagtail's search promotions).
+"""Links shown before the results: what the visitor wants to *do*, then what editors pinned.
 
-Editors pin a page, or any link (a registry service's address, say), for a query
-in *Settings → Promoted search results*. Only pages that are live are shown, in
-the visitor's language when a translation exists.
+**Intents** (:class:`Intent`): an app declares something a visitor may want to do
+that no search result is, with the phrases that say so («сообщить», «анонимно»:
+the report form, declared by the requests app in its ``search_source`` module).
+When the query holds every word of one of the phrases (compared as stems, «ё» as
+«е», in any order, stop words included), its link comes first.
+
+**Editors' picks** (Wagtail's search promotions): editors pin a page, or any link
+(a registry service's address, say), for a query in *Settings → Promoted search
+results*. Only pages that are live are shown, in the visitor's language when a
+translation exists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
+
+from .stemming import query_stems
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,58 @@ class Promotion:
     description: str
 
 
+@dataclass(frozen=True)
+class Intent:
+    """Something a visitor may want to do, the link that does it and the phrases that
+    say so. ``title`` and ``description`` may be lazy translations; ``url`` is called
+    when the link is shown (a ``reverse`` in the visitor's language)."""
+
+    key: str
+    title: Any
+    url: Callable[[], str]
+    phrases: Sequence[str]
+    description: Any = ""
+
+    def wanted(self, stems: set[str]) -> bool:
+        """Whether the query's `stems` hold every word of one of the phrases (stop
+        words too: «куда написать» is not «написали»)."""
+        return any(set(query_stems(phrase, stop_words=True)) <= stems for phrase in self.phrases)
+
+
+_intents: dict[str, Intent] = {}
+
+
+def register_intent(intent: Intent) -> Intent:
+    """Declare `intent` (from the app's ``search_source`` module); the same key replaces it."""
+    _intents[intent.key] = intent
+    return intent
+
+
+def unregister_intent(key: str) -> None:
+    _intents.pop(key, None)
+
+
+def intended(query: str) -> list[Promotion]:
+    """The links of the intents `query` says (no query to the database)."""
+    stems = set(query_stems(query, stop_words=True))
+    if not stems:
+        return []
+    return [
+        Promotion(str(intent.title), intent.url(), str(intent.description))
+        for intent in _intents.values()
+        if intent.wanted(stems)
+    ]
+
+
 def promoted(query: str) -> list[Promotion]:
+    """What the visitor wants to do (:func:`intended`), then the editors' picks for
+    `query`, each address once."""
+    found = intended(query)
+    urls = {promotion.url for promotion in found}
+    return found + [pick for pick in picked(query) if pick.url not in urls]
+
+
+def picked(query: str) -> list[Promotion]:
     """The pinned results for `query`, in the editors' order (two queries at most)."""
     picks = list(
         SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))

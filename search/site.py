@@ -5,8 +5,9 @@ engine (``search.engine``) for one page of matches, loads the objects back throu
 their source (``search.sources``: so nothing unpublished or private is ever
 shown), marks the matched words and counts the matches per type for the type
 filter. When nothing
-matches, a mistyped word is corrected from the site's vocabulary and the search
-runs once more (``search.spelling``).
+matches, or no match holds every word, a mistyped word is corrected from the site's
+vocabulary and the search runs once more (``search.spelling``); the corrected
+results are shown when they hold every word (or when the query found nothing).
 
 Filters (``SearchRequest.filters``): ``type``, the key of a registered source.
 """
@@ -41,6 +42,7 @@ class SiteSearchResults(SearchResults):
     """
 
     corrected_query: str = ""
+    found_nothing: bool = False  # the query as typed found nothing at all
 
 
 def _language(code: str | None) -> str:
@@ -76,11 +78,14 @@ def search_site(request: SearchRequest) -> SiteSearchResults:
 
     answer, page = _run(request, request.query, types, language, request.page, messages)
     corrected = ""
-    if answer.total == 0:
+    found_nothing = answer.total == 0
+    if found_nothing or not answer.complete:
         suggestion = correct(request.query, language)
         if suggestion:
-            answer, page = _run(request, suggestion, types, language, 1, messages)
-            corrected = suggestion if answer.total else ""
+            better, better_page = _run(request, suggestion, types, language, 1, messages)
+            # Nothing found: anything is better. Some words found: only every word is.
+            if better.total and (found_nothing or better.complete):
+                answer, page, corrected = better, better_page, suggestion
     words = corrected or request.query
     hits = _hits(answer.matches, words, language)
     # The count of the type filter: what the window can actually show.
@@ -89,6 +94,7 @@ def search_site(request: SearchRequest) -> SiteSearchResults:
         dataclasses.replace(request, page=page), types, hits, total, answer.counts, messages
     )
     results.corrected_query = corrected
+    results.found_nothing = found_nothing
     return results
 
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from .elastic.documents import SearchDocument
     from .engine import Match
 
+# A key of ``SearchSource.strengths`` that names a target group, not a kind:
+# ``"group:teenagers"``. Groups order results after kinds and never add objects.
+GROUP = "group:"
+
 # A signal, the sender it listens to, and which objects of the source a change of
 # that sender's instance touches (their primary keys).
 Trigger = tuple[Any, Any, Callable[..., Iterable[int]]]
@@ -74,13 +78,20 @@ class SearchSource:
     # --- preferring some results ---------------------------------------------------------
 
     def strengths(self, query: str) -> dict[str, int]:
-        """``{kind code: how many words of the query name it}`` (see :meth:`preference`)."""
+        """``{kind code: how many words of the query name it}`` (see :meth:`preference`);
+        a target group's code comes prefixed with :data:`GROUP`."""
         return {}
 
     def preference(self, strengths: Mapping[str, int]) -> models.Expression | None:
         """SQL (higher first) putting the objects of the kinds in `strengths` before the
         rest; None when the source has no kinds. Elasticsearch reads the ``kinds``
         field of the source's documents instead."""
+        return None
+
+    def named(self, strengths: Mapping[str, int]) -> models.Q | None:
+        """Objects the words name without holding them (a filter of the source's model),
+        found as if they held some of the words: «помирить» names the reconciliation
+        services though none of them says «помирить». None: only the words find."""
         return None
 
     # --- the Elasticsearch document ------------------------------------------------------

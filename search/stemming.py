@@ -14,14 +14,18 @@ import snowballstemmer
 
 from .highlight import WORD
 
-# PostgreSQL's Russian stop words that a visitor is likely to type (its full list
-# is 150 words; the rest hardly occur in a query).
+# PostgreSQL's Russian stop words (tsearch_data/russian.stop, all of them): SQLite drops
+# what PostgreSQL drops, so «меня бьёт муж» asks for the same words on both.
 _STOP_WORDS = (
-    "а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да "
-    "даже для до его ее если есть еще же за здесь и из или им их к как ко когда кто ли "
-    "либо мне может мы на над надо наш не него нее нет ни них но ну о об однако он она "
-    "они оно от очень по под при с со так также такой там те тем то того тоже той только "
-    "том ты у уже хотя чего чей чем что чтобы чье чья эта эти это я"
+    "а без более больше будет будто бы был была были было быть в вам вас вдруг ведь во вот "
+    "впрочем все всегда всего всех всю вы где да даже два для до другой его ее ей ему если "
+    "есть еще ж же за зачем здесь и из или им иногда их к как какая какой когда конечно "
+    "кто куда ли лучше между меня мне много может можно мой моя мы на над надо наконец нас "
+    "не него нее ней нельзя нет ни нибудь никогда ним них ничего но ну о об один он она "
+    "они опять от перед по под после потом потому почти при про раз разве с сам свою себе "
+    "себя сейчас со совсем так такой там тебя тем теперь то тогда того тоже только том тот "
+    "три тут ты у уж уже хорошо хоть чего чем через что чтоб чтобы чуть эти этого этой "
+    "этом этот эту я"
 )
 STOP_WORDS = frozenset(_STOP_WORDS.split(" "))
 
@@ -39,11 +43,12 @@ def _stem(word: str) -> str:
     return commonprefix([word, stem]) or word
 
 
-def query_stems(text: str) -> list[str]:
+def query_stems(text: str, stop_words: bool = False) -> list[str]:
     """The Snowball stems of the words of `text`, stop words left out (unless the
-    query has nothing else), each once, in order."""
+    query has nothing else, or `stop_words` keeps them: «куда» matters in «куда
+    написать»), each once, in order."""
     words = [word.lower().replace("ё", "е") for word in WORD.findall(text)]
-    meaningful = [word for word in words if word not in STOP_WORDS] or words
+    meaningful = words if stop_words else [w for w in words if w not in STOP_WORDS] or words
     return list(dict.fromkeys(_stem(word) for word in meaningful))
 
 

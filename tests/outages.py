@@ -38,6 +38,7 @@ def production_settings(name: str, **env: str):
             "DJANGO_SETTINGS_MODULE": "safechildhood.settings.base",
             "SECRET_KEY": "x" * 50,
             "REPORTS_ENCRYPTION_KEYS": "x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+            "REPORTS_ESCROW_PUBLIC_KEY": "_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
             **env,
         }
     )

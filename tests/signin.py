@@ -67,11 +67,15 @@ def mark_verified(client: Client, user) -> None:
 
 def force_login_verified(self: Client, user, backend=None) -> None:
     """`Client.force_login`, plus the second factor for those who must or can use one."""
+    from tests.sealing import sign_in_keys
+
     _original_force_login(self, user, backend)
     if policy.has_admin_access(user) and (
         policy.requires_second_factor(user) or policy.has_second_factor(user)
     ):
         mark_verified(self, user)
+    if user.has_usable_password() and user.check_password(staff_password(user.get_username())):
+        sign_in_keys(self, user)  # what the password does at a real sign-in
 
 
 def force_login_password_only(client: Client, user) -> None:

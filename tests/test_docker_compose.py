@@ -47,10 +47,10 @@ GUNICORN_READ = variables_read_by(ROOT / "gunicorn.conf.py")
 
 def production_requires() -> set[str]:
     """What production refuses to start without: base.py's own refusals (SECRET_KEY,
-    REPORTS_ENCRYPTION_KEYS), the core checks' (mail, admin address) and the host names."""
+    REPORTS_ESCROW_PUBLIC_KEY), the core checks' (mail, admin address) and the host names."""
     base = (ROOT / "site" / "settings" / "base.py").read_text()
     refused = set(re.findall(r'"([A-Z_]+) is not set\. Production refuses to start', base))
-    assert refused >= {"SECRET_KEY", "REPORTS_ENCRYPTION_KEYS"}
+    assert refused >= {"SECRET_KEY", "REPORTS_ESCROW_PUBLIC_KEY"}
     return refused | {"EMAIL_URL", "WAGTAILADMIN_BASE_URL", "ALLOWED_HOSTS"}
 
 
@@ -154,6 +154,7 @@ def interpolate(value: str, given: dict[str, str]) -> str:
 OPERATOR = {  # what an operator puts in .env
     "SECRET_KEY": "compose-test-" + "k" * 50,
     "REPORTS_ENCRYPTION_KEYS": "x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+    "REPORTS_ESCROW_PUBLIC_KEY": "_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
     "ALLOWED_HOSTS": "deti.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://deti.example.org",
     "WAGTAILADMIN_BASE_URL": "https://deti.example.org",

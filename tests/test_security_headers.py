@@ -166,6 +166,7 @@ def test_production_settings_send_the_same_headers(settings):
         DJANGO_SETTINGS_MODULE="safechildhood.settings.base",
         SECRET_KEY="a-long-production-secret-key-for-this-test-only-0123456789",
         REPORTS_ENCRYPTION_KEYS="x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+        REPORTS_ESCROW_PUBLIC_KEY="_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
     )
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code % names],

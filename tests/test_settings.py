@@ -21,6 +21,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
             "REPORTS_ENCRYPTION_KEYS",
+            "REPORTS_ESCROW_PUBLIC_KEY",
             "EMAIL_URL",
             "WAGTAILADMIN_BASE_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest
@@ -53,6 +54,7 @@ def test_production_check_deploy_has_no_warnings():
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
         ALLOWED_HOSTS="deti.example.org",
         REPORTS_ENCRYPTION_KEYS="x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+        REPORTS_ESCROW_PUBLIC_KEY="_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
         EMAIL_URL="smtp+tls://portal:secret@smtp.example.org:587",
         WAGTAILADMIN_BASE_URL="https://deti.example.org",
     )

@@ -91,6 +91,7 @@ class SearchDocument(Document):
     title = Text(analyzer=ANALYZER)
     body = Text(analyzer=ANALYZER)
     kinds = Keyword()
+    groups = Keyword()
     districts = Keyword()
     date = Date()
     is_24_7 = Boolean()

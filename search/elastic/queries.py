@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from elasticsearch_dsl import A, Q, Search
 
-from search.sources import source_keys, sources
+from search.sources import GROUP, source_keys, sources
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # Longer queries are not sentences a visitor typed to find help: cut, not refused.
@@ -28,9 +28,15 @@ TITLE_BOOST = 3
 FUZZY_BOOST = 0.5
 # The words as a phrase: «домашнее насилие» together beats the two words apart.
 PHRASE_BOOST = 2
+# Any word finds a document; one holding every word gets this much more, which text
+# scores stay below: results with all the words come before those with some.
+ALL_WORDS_WEIGHT = 100
+# Added to services of a target group the words name, per word naming it: above the
+# words' tiers, below a kind.
+GROUP_WEIGHT = 1000
 # Added to services of a kind the words name, per word naming it. Text scores stay far
 # below it, so those services come first whatever the rest of the text says.
-KIND_WEIGHT = 1000
+KIND_WEIGHT = 10000
 
 HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 FRAGMENT_CHARS = 200
@@ -42,56 +48,83 @@ def words(query: str) -> str:
 
 
 def text_query(query: str) -> Q:
-    """Matches all the words (in the title or the body, stemmed), or the words with
+    """Matches any of the words (in the title or the body, stemmed), or the words with
     typos (``fuzziness: AUTO``: one edit from 3 letters, two from 6) at a lower score,
-    or the words as a phrase at a higher score."""
+    or the words as a phrase at a higher score; a document holding every word gets
+    :data:`ALL_WORDS_WEIGHT` more, so it comes before those holding some."""
     text = words(query)
     fields = [f"title^{TITLE_BOOST}", "body"]
+    every_word = Q("multi_match", query=text, fields=fields, type="cross_fields", operator="and")
     return Q(
         "bool",
         should=[
-            Q("multi_match", query=text, fields=fields, type="cross_fields", operator="and"),
+            Q("multi_match", query=text, fields=fields, type="cross_fields", operator="or"),
             Q(
                 "multi_match",
                 query=text,
                 fields=fields,
-                operator="and",
+                operator="or",
                 fuzziness="AUTO",
                 prefix_length=1,
                 max_expansions=50,
                 boost=FUZZY_BOOST,
             ),
             Q("multi_match", query=text, fields=fields, type="phrase", boost=PHRASE_BOOST),
+            Q("constant_score", filter=every_word, boost=ALL_WORDS_WEIGHT),
         ],
         minimum_should_match=1,
     )
 
 
+def _weights(keys: list[str], field: str, levels: Mapping[str, int], weight: int) -> list[dict]:
+    """One function per strength: objects of `keys` whose `field` holds a code named
+    that strongly get `weight` times the strength."""
+    functions = []
+    for level in sorted(set(levels.values()), reverse=True):
+        codes = sorted(code for code, strength in levels.items() if strength == level)
+        for key in keys:
+            preferred = Q("bool", filter=[Q("term", type=key), Q("terms", **{field: codes})])
+            functions.append({"filter": preferred.to_dict(), "weight": weight * level})
+    return functions
+
+
 def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
-    """`query`, with objects of the kinds the words name first, the most named first.
+    """`query`, with objects of the kinds the words name first, the most named first;
+    objects of those kinds that hold none of the words are found too.
 
     `kinds` maps kind codes to how many words name them (``{"women_crisis": 2, "sos":
-    1}``): an object of a source with kinds (``SearchSource.has_kinds``: services)
-    gets :data:`KIND_WEIGHT` times the strongest of its kinds.
+    1}``); ``"group:<code>"`` keys name target groups (``SearchSource.strengths``). An
+    object of a source with kinds (``SearchSource.has_kinds``: services) gets
+    :data:`KIND_WEIGHT` times the strongest of its kinds, plus :data:`GROUP_WEIGHT`
+    times the strongest of its groups.
     """
     if not kinds:
         return query
     kinded = [source.key for source in sources() if source.has_kinds]
-    functions = []
-    for level in sorted({strength for strength in kinds.values() if strength > 0}, reverse=True):
-        codes = sorted(code for code, strength in kinds.items() if strength == level)
-        for key in kinded:
-            preferred = Q("bool", filter=[Q("term", type=key), Q("terms", kinds=codes)])
-            functions.append({"filter": preferred.to_dict(), "weight": KIND_WEIGHT * level})
+    kind_levels = {
+        code: level for code, level in kinds.items() if level > 0 and not code.startswith(GROUP)
+    }
+    group_levels = {
+        code.removeprefix(GROUP): level
+        for code, level in kinds.items()
+        if level > 0 and code.startswith(GROUP)
+    }
+    named = [
+        Q("bool", filter=[Q("term", type=key), Q("terms", kinds=sorted(kind_levels))])
+        for key in kinded
+        if kind_levels
+    ]
+    if named:
+        query = Q("bool", should=[query, *named], minimum_should_match=1)
+    query = _boosted(query, _weights(kinded, "kinds", kind_levels, KIND_WEIGHT))
+    return _boosted(query, _weights(kinded, "groups", group_levels, GROUP_WEIGHT))
+
+
+def _boosted(query: Q, functions: list[dict]) -> Q:
+    """`query` plus the largest of the `functions` that apply (none: `query` itself)."""
     if not functions:
         return query
-    return Q(
-        "function_score",
-        query=query,
-        functions=functions,
-        score_mode="max",
-        boost_mode="sum",
-    )
+    return Q("function_score", query=query, functions=functions, score_mode="max", boost_mode="sum")
 
 
 def site_search(

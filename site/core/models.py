@@ -90,3 +90,30 @@ class AccountLogEntry(BaseLogEntry):
 
     def __str__(self) -> str:
         return f"AccountLogEntry {self.pk}: {self.action} on user {self.object_id or '?'}"
+
+
+class UserKeyPair(models.Model):
+    """A staff user's X25519 key pair: what reports are sealed to (see `core.keys`).
+
+    The private half is stored only wrapped under a key derived from the user's password
+    (Argon2id, this row's salt and cost): the database alone does not open it. A password
+    reset by someone else deletes the row (the old private key is then lost); the next
+    sign-in makes a new pair.
+    """
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="key_pair", verbose_name=_("Сотрудник")
+    )
+    public_key = models.CharField(max_length=64)
+    wrapped_private_key = models.TextField()
+    salt = models.CharField(max_length=32)
+    kdf_cost = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Ключи сотрудника")
+        verbose_name_plural = _("Ключи сотрудников")
+
+    def __str__(self) -> str:
+        return f"UserKeyPair {self.pk} (user {self.user_id})"

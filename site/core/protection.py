@@ -226,12 +226,39 @@ class RateLimits:
         subject = self._subject(request, name)
         if event and not cache.add(self._key(name, f"{subject}:{event}"), 1, timeout=limit.window):
             return True
-        key = self._key(name, subject)
+        return self._count(self._key(name, subject), limit) <= limit.count
+
+    def remaining(self, request: HttpRequest, name: str) -> int:
+        """How many events the client may still have in the current window."""
+        count = cache.get(self._key(name, self._subject(request, name))) or 0
+        return max(self.limits[name].count - count, 0)
+
+    def record(self, request: HttpRequest, name: str) -> int:
+        """Count one event, remembering when its window ends; returns how many are left.
+
+        For limits a person is told about ("3 tries left, then until 14:05"):
+        `window_end` then gives the time.
+        """
+        limit = self.limits[name]
+        key = self._key(name, self._subject(request, name))
+        cache.add(f"{key}:until", time.time() + limit.window, timeout=limit.window)
+        return max(limit.count - self._count(key, limit), 0)
+
+    def window_end(self, request: HttpRequest, name: str) -> float:
+        """When the client's count under `name` starts again from zero (a timestamp).
+
+        Known for counts kept by `record`; otherwise a whole window from now, which is
+        never earlier than the real end.
+        """
+        key = self._key(name, self._subject(request, name))
+        return cache.get(f"{key}:until") or time.time() + self.limits[name].window
+
+    @staticmethod
+    def _count(key: str, limit: Limit) -> int:
         if cache.add(key, 1, timeout=limit.window):
-            return limit.count >= 1
+            return 1
         try:
-            count = cache.incr(key)
+            return cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=limit.window)
-            count = 1
-        return count <= limit.count
+            return 1

@@ -7,7 +7,7 @@ HELPLINE_NUMBER = "8-800-2000-122"
 HOME = {
     "ru": {
         "title": "Безопасное детство",
-        "hero_title": "Ребёнок в опасности — звоните 112",
+        "hero_title": "Помощь детям и семьям",
         "hero_text": (
             "Если вы беспокоитесь о ребёнке или вашей семье сейчас трудно, вы не одни. Здесь "
             "можно узнать, куда обратиться, найти службу помощи рядом и сообщить о проблеме, не "
@@ -101,7 +101,7 @@ HOME = {
     },
     "en": {
         "title": "Safe Childhood",
-        "hero_title": "A child in danger? Call 112",
+        "hero_title": "Help for children and families",
         "hero_text": (
             "If you are worried about a child, or your family is going through a hard time, you "
             "are not alone. Find out where to turn, find a service near you, or tell us about a "
@@ -665,13 +665,14 @@ PAGES = [
                     "<p>Вверху каждой страницы есть кнопка <b>«Быстро покинуть сайт»</b>. Нажмите "
                     "её, и вместо нашего сайта сразу откроется нейтральный сайт, например прогноз "
                     "погоды.</p>"
-                    "<p>На компьютере можно не искать кнопку:</p>"
-                    "<ul>"
-                    "<li>нажмите клавишу <b>Esc</b>;</li>"
-                    "<li>или быстро нажмите <b>Shift</b> три раза подряд.</li>"
-                    "</ul>"
+                    "<p>На компьютере можно не искать кнопку: быстро нажмите <b>Shift</b> три "
+                    "раза подряд.</p>"
                     "<p>Кнопка «Назад» в браузере, как правило, не вернёт на наш сайт. Но быстрый "
                     "выход <b>не удаляет историю</b> браузера. Как это сделать, читайте ниже.</p>"
+                    "<p>Если вы начали заполнять форму, введённое остаётся в этой вкладке "
+                    "браузера, чтобы вы могли вернуться и закончить. Оно исчезает, когда вы "
+                    "отправите форму, нажмёте «Стереть ответы» или закроете вкладку. Если "
+                    "устройством пользуется кто-то ещё, закройте вкладку.</p>"
                 ),
             ),
             ("heading", {"text": "Режим инкогнито", "level": "h2"}),
@@ -815,8 +816,9 @@ PAGES = [
             "права."
         ),
         "search_description": (
-            "Что делать, если о вашей семье сообщили в социальную службу или опеку: что будут "
-            "делать специалисты, ваши права, куда обратиться за помощью."
+            "Что делать, если о вашей семье сообщили в социальную службу или опеку (на вас "
+            "написали, к вам пришли из опеки): что будут делать специалисты, ваши права, куда "
+            "обратиться за помощью."
         ),
         "body": [
             ("heading", {"text": "Сначала главное", "level": "h2"}),
@@ -1008,16 +1010,19 @@ PAGES = [
                     '<p><a href="/telefony-pomoshchi/">Все телефоны помощи</a></p>'
                 ),
             ),
-            ("heading", {"text": "Скоро: онлайн-форма для анонимного сообщения", "level": "h2"}),
             (
-                "paragraph",
-                (
-                    "<p>Скоро на этом сайте появится <b>онлайн-форма для анонимного "
-                    "сообщения</b>. В ней можно будет описать, что вас тревожит, не называя "
-                    "своего имени. Мы работаем над ней.</p>"
-                    "<p>Пока формы нет, пожалуйста, звоните по телефонам выше. Если ребёнок в "
-                    "опасности, не пишите — звоните 112.</p>"
-                ),
+                "call_to_action",
+                {
+                    "title": "Сообщить онлайн, можно анонимно",
+                    "text": (
+                        "Опишите в форме на сайте, что вас тревожит, — имя называть не нужно. "
+                        "Сообщение получат специалисты вашего района, а вы получите код, по "
+                        "которому можно узнать, что с ним происходит. Если ребёнок в опасности "
+                        "прямо сейчас, не пишите — звоните 112."
+                    ),
+                    "link_text": "Сообщить о проблеме онлайн",
+                    "url": "/report/",
+                },
             ),
             ("heading", {"text": "Что происходит с сообщением", "level": "h2"}),
             (
@@ -1045,7 +1050,8 @@ PAGES = [
                         {
                             "question": "Можно ли сообщить анонимно?",
                             "answer": (
-                                "<p>Да. На детский телефон доверия можно звонить, не называя "
+                                "<p>Да. Онлайн-форму на этом сайте можно отправить, не называя "
+                                "себя, и на детский телефон доверия можно звонить, не называя "
                                 "себя. Если вы назвали своё имя, можете попросить специалистов не "
                                 "говорить семье, кто сообщил.</p>"
                             ),
@@ -1197,3 +1203,316 @@ PAGES = [
         ],
     },
 ]
+
+# English translations of the pages a visitor of /en/ must be able to read: the safety page
+# (the quick-exit bar links to it on every page) and the page for families who have been
+# reported. load_demo creates them as translations of the Russian pages (same keys).
+ENGLISH_PAGES = {
+    "safety": {
+        "slug": "hide-your-visit",
+        "title": "How to hide your visit to this site",
+        "introduction": (
+            "If you are afraid that someone at home checks your phone or computer, these tips "
+            "will help. No method is completely safe, so please read the page to the end."
+        ),
+        "search_description": (
+            "How to leave the site quickly, use incognito mode and delete your history in "
+            "Chrome, Yandex Browser, Safari and Firefox on a phone or a computer."
+        ),
+        "body": [
+            (
+                "call_to_action",
+                {
+                    "title": "If you are in danger right now",
+                    "text": "Call 112. The call is free.",
+                    "link_text": "Call 112",
+                    "url": "tel:112",
+                },
+            ),
+            ("heading", {"text": "The “Leave this site” button", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>At the top of every page there is a <b>“Leave this site”</b> button. "
+                    "Press it and a neutral site, such as a weather forecast, opens in place of "
+                    "ours straight away.</p>"
+                    "<p>On a computer you do not need to find the button: press <b>Shift</b> "
+                    "three times quickly.</p>"
+                    "<p>The browser’s Back button will usually not bring you back to our site. "
+                    "But leaving quickly <b>does not delete your browser history</b>. Read below "
+                    "how to do that.</p>"
+                    "<p>If you have started filling in a form, what you typed stays in this "
+                    "browser tab so that you can come back and finish. It disappears when you "
+                    "send the form, press “Clear answers” or close the tab. If someone else uses "
+                    "the device, close the tab.</p>"
+                ),
+            ),
+            ("heading", {"text": "Incognito mode", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>In incognito mode the browser does not keep a history of the pages you "
+                    "visit or what you search for. Firefox calls it a “private window”, Safari "
+                    "“private browsing”. When you have finished, close all such windows.</p>"
+                    "<ul>"
+                    "<li><b>Chrome and Yandex Browser</b> on a computer: press Ctrl + Shift + N "
+                    "(on a Mac, Cmd + Shift + N).</li>"
+                    "<li><b>Firefox</b> on a computer: Ctrl + Shift + P (on a Mac, Cmd + Shift "
+                    "+ P).</li>"
+                    "<li><b>Safari</b> on a Mac: Shift + Cmd + N. On an iPhone: tap the tabs "
+                    "button and choose Private.</li>"
+                    "<li><b>Chrome and Yandex Browser</b> on a phone: open the browser menu and "
+                    "choose “New incognito tab”.</li>"
+                    "</ul>"
+                    "<p>Incognito mode does not hide the sites you visit from your employer, "
+                    "your school or your internet provider. Files you download stay on the "
+                    "device.</p>"
+                ),
+            ),
+            ("heading", {"text": "How to delete your history", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>If you have already opened our site in a normal window, delete it from "
+                    "the history. The names of the menu items differ a little between browser "
+                    "versions.</p>"
+                ),
+            ),
+            (
+                "heading",
+                {"text": "Chrome, Yandex Browser and Firefox on a computer", "level": "h3"},
+            ),
+            (
+                "paragraph",
+                (
+                    "<ol>"
+                    "<li>Press Ctrl + Shift + Delete (on a Mac, Cmd + Shift + Delete), or open "
+                    "the browser menu and choose History.</li>"
+                    "<li>Choose a time range, for example “Last hour”.</li>"
+                    "<li>Tick browsing history, cookies and cached files.</li>"
+                    "<li>Confirm.</li>"
+                    "</ol>"
+                    "<p>You can also delete single entries in the history: find the pages of "
+                    "our site, select them and delete them.</p>"
+                ),
+            ),
+            ("heading", {"text": "Chrome, Yandex Browser and Firefox on a phone", "level": "h3"}),
+            (
+                "paragraph",
+                (
+                    "<ol>"
+                    "<li>Open the browser menu: usually three dots or three lines.</li>"
+                    "<li>Choose History.</li>"
+                    "<li>Delete the entries for our site, or clear the history for the time you "
+                    "need.</li>"
+                    "</ol>"
+                ),
+            ),
+            ("heading", {"text": "Safari on an iPhone and a Mac", "level": "h3"}),
+            (
+                "paragraph",
+                (
+                    "<ul>"
+                    "<li><b>iPhone:</b> open Settings, then Safari, and choose “Clear History "
+                    "and Website Data”. To delete a single entry, swipe it to the left in "
+                    "Safari’s history.</li>"
+                    "<li><b>Mac:</b> in the History menu choose “Clear History” and the time "
+                    "range.</li>"
+                    "</ul>"
+                ),
+            ),
+            ("heading", {"text": "What else to remember", "level": "h3"}),
+            (
+                "paragraph",
+                (
+                    "<ul>"
+                    "<li><b>Sync.</b> If you are signed in to the browser with a Google, Yandex "
+                    "or Apple account, your history may be kept in the account and seen on "
+                    "other devices.</li>"
+                    "<li><b>Search history.</b> Your searches may be kept in your search "
+                    "engine account. Delete them there too.</li>"
+                    "<li><b>Call log.</b> If you called a helpline, delete the call from the "
+                    "list of calls.</li>"
+                    "<li><b>Tabs and bookmarks.</b> Close the tabs with our site and do not "
+                    "bookmark it.</li>"
+                    "</ul>"
+                ),
+            ),
+            ("heading", {"text": "Deleting history can be noticed too", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>If the browser usually has a history and then it is suddenly empty, "
+                    "that may look suspicious. So it is better to:</p>"
+                    "<ul>"
+                    "<li>delete only the entries for our site, not the whole history;</li>"
+                    "<li>open our site in incognito mode from the start;</li>"
+                    "<li>after our site, open a few ordinary sites: news, the weather, "
+                    "recipes.</li>"
+                    "</ul>"
+                ),
+            ),
+            ("heading", {"text": "Safest of all: another device", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>If you think your phone or computer is being watched, for example that "
+                    "spying software is installed on it, clearing the history will not help. "
+                    "Use another device:</p>"
+                    "<ul>"
+                    "<li>the phone of a friend or a relative you trust;</li>"
+                    "<li>a computer in a library.</li>"
+                    "</ul>"
+                    "<p>If you are afraid of being overheard, call when no one is near, or "
+                    "first write to someone you trust.</p>"
+                ),
+            ),
+            (
+                "call_to_action",
+                {
+                    "title": "Need to talk?",
+                    "text": "Call the children’s helpline. It is free, anonymous and open 24/7.",
+                    "link_text": "Call 8-800-2000-122",
+                    "url": "tel:88002000122",
+                },
+            ),
+        ],
+    },
+    "family_reported": {
+        "slug": "my-family-has-been-reported",
+        "title": "My family has been reported: what happens next",
+        "introduction": (
+            "Perhaps specialists have come to your home, or someone called to say that your "
+            "family has been reported. That is worrying. This page explains what happens next "
+            "and what your rights are."
+        ),
+        "search_description": (
+            "What to do if your family has been reported to social services or guardianship: "
+            "what the specialists will do, your rights, where to get help."
+        ),
+        "body": [
+            ("heading", {"text": "The main thing first", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<ul>"
+                    "<li>A report is not an accusation. It is a reason to check that the child "
+                    "is all right and to offer help.</li>"
+                    "<li>The specialists’ aim is to support the family, not to punish it.</li>"
+                    "<li>Any family can have difficulties: not enough money, quarrels, "
+                    "exhaustion, a difficult teenager. Asking for help and accepting it is "
+                    "normal.</li>"
+                    "</ul>"
+                    "<p>Anyone can report that they are worried about a child: a neighbour, a "
+                    "teacher, a doctor, a relative. You will most likely not be told who made "
+                    "the report. Most often people report because they are worried about the "
+                    "child.</p>"
+                ),
+            ),
+            ("heading", {"text": "What the specialists will do", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<ol>"
+                    "<li><b>Get in touch or visit.</b> Usually these are specialists of a social "
+                    "services centre: a social worker, a social educator, a psychologist. "
+                    "Sometimes guardianship officers or the police come with them.</li>"
+                    "<li><b>Talk with you and with the child.</b> They will ask how the family "
+                    "lives, what is hard, what is missing. They will see the conditions the "
+                    "child lives in and whether the child is in danger.</li>"
+                    "<li><b>Offer help.</b> For example, advice from a psychologist or a lawyer, "
+                    "help finding a job, activities for the child.</li>"
+                    "<li><b>Decide together what comes next.</b> If the family needs support, "
+                    "specialists from different services draw up a plan of help together. The "
+                    "family takes part in it and is not a bystander: the plan is discussed "
+                    "with you.</li>"
+                    "</ol>"
+                    "<p>If it turns out that the child is not in danger and no help is needed, "
+                    "the work may end there.</p>"
+                ),
+            ),
+            ("heading", {"text": "Your rights", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<ul>"
+                    "<li>You can ask the specialists to introduce themselves and show their "
+                    "work ID.</li>"
+                    "<li>You can ask which organisation they are from and why they have "
+                    "come.</li>"
+                    "<li>You can ask questions and ask them to explain what you do not "
+                    "understand.</li>"
+                    "<li>The specialists must keep information about your family "
+                    "confidential.</li>"
+                    "<li>Social services are provided with your consent. You can take part in "
+                    "drawing up the plan of help and refuse particular services.</li>"
+                    "<li>You can turn to a lawyer. If you disagree with what the specialists "
+                    "do, you can complain to their manager or to the prosecutor’s office.</li>"
+                    "</ul>"
+                    "<p>Important: if a child is in serious danger, guardianship and the police "
+                    "must act even if the family objects.</p>"
+                ),
+            ),
+            ("heading", {"text": "How to handle the meeting", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<ul>"
+                    "<li>Try to speak calmly, even if you feel hurt.</li>"
+                    "<li>Say honestly what is hard for you. Specialists can help more easily "
+                    "when they understand the situation.</li>"
+                    "<li>Write down the specialists’ names, their organisation and phone "
+                    "number.</li>"
+                    "<li>If something is unclear, ask again.</li>"
+                    "</ul>"
+                ),
+            ),
+            ("heading", {"text": "You can ask for help yourself", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>You do not have to wait until someone reports your family. If things "
+                    "are hard, ask for help yourself: an SOS special support service, a family "
+                    "dispatch service or a social services centre. It is free.</p>"
+                    "<p>For example, a mother of several children turned to the family dispatch "
+                    "service in Tula: her eldest son had become prickly, rude and quarrelled "
+                    "with other children, and life at home had become unbearable. His class "
+                    "teacher advised her to get in touch. The service’s psychologist worked "
+                    "with the boy, and after a month things began to improve.</p>"
+                ),
+            ),
+            (
+                "contacts",
+                {
+                    "title": "Who to call",
+                    "contacts": [
+                        {
+                            "name": "Children’s helpline, for children and adults",
+                            "phone": HELPLINE_NUMBER,
+                            "email": "",
+                            "address": "",
+                            "hours": "24/7, free and anonymous",
+                        },
+                        {
+                            "name": "Emergency services (single number)",
+                            "phone": EMERGENCY_NUMBER,
+                            "email": "",
+                            "address": "",
+                            "hours": "24/7 and free. If there is danger right now",
+                        },
+                    ],
+                },
+            ),
+            (
+                "call_to_action",
+                {
+                    "title": "Find help near you",
+                    "text": "Services that help families with children, with their phone "
+                    "numbers and opening hours.",
+                    "link_text": "Find a service",
+                    "url": "/en/services/",
+                },
+            ),
+        ],
+    },
+}

@@ -1,7 +1,9 @@
 """Demo news: the news index and the five seed texts (shared/seeds/) as Russian articles.
 
-Called by ``manage.py load_demo``; idempotent: articles are found by slug and
-updated in place, districts by slug, cover illustrations by title.
+Called by ``manage.py load_demo``; create only (``safechildhood.core.demo``): articles
+are found by slug, districts by slug, cover illustrations by title; missing ones are
+created and published, existing ones (an editor may have changed them) are left as
+they are, unless ``load_demo --reset``.
 
 Dates: the seeds give the Togliatti project (self-isolation, "первый квартал
 2020 года": April 2020), the «Семейные диспетчерские» article (figures "с начала
@@ -20,8 +22,9 @@ from typing import Any
 
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
+from safechildhood.core import demo
 from safechildhood.registry.models import District, Service
 
 from .models import NewsIndexPage, NewsPage
@@ -31,6 +34,15 @@ INDEX = {
     "title": "Новости",
     "introduction": "Новости комплекса мер «Безопасное детство»: новые службы помощи семьям, "
     "практики регионов, итоги работы.",
+}
+
+# The English news index: the articles themselves are Russian only, and it says so.
+INDEX_EN = {
+    "slug": "news",
+    "title": "News",
+    "introduction": "News of the “Safe Childhood” programme: new services for families, "
+    "practice from the regions, results. The articles are published in Russian only; "
+    "switch the site to Russian to read them.",
 }
 
 # slug → (name, kind, region, latitude, longitude). The registry's demo uses the same slugs.
@@ -353,9 +365,10 @@ ARTICLES: list[dict[str, Any]] = [
 
 
 def load(home: Page, stdout=None) -> None:
-    """Create or update the news index and the seed articles under `home`."""
+    """Create the news index and the seed articles under `home` where they are missing."""
     districts = ensure_districts()
     index = ensure_index(home)
+    ensure_english_index(index)
     for data in ARTICLES:
         save_article(index, data, districts)
     if stdout is not None:
@@ -365,6 +378,7 @@ def load(home: Page, stdout=None) -> None:
 def ensure_districts() -> dict[str, District]:
     districts = {}
     for slug, (name, kind, region, lat, lon) in DISTRICTS.items():
+        # Get or create, never reset: the registry's demo owns the districts' values.
         districts[slug], _ = District.objects.get_or_create(
             slug=slug,
             defaults={
@@ -380,23 +394,48 @@ def ensure_districts() -> dict[str, District]:
 
 def ensure_index(home: Page) -> NewsIndexPage:
     index = NewsIndexPage.objects.child_of(home).first()
+    created = index is None
     if index is None:
         index = NewsIndexPage(slug=INDEX["slug"], title=INDEX["title"])
         home.add_child(instance=index)
-    index.title = INDEX["title"]
-    index.introduction = INDEX["introduction"]
-    index.search_description = INDEX["introduction"]
-    index.save_revision().publish()
+    if demo.may_fill(created):
+        index.title = INDEX["title"]
+        index.introduction = INDEX["introduction"]
+        index.search_description = INDEX["introduction"]
+        index.save_revision().publish()
     return index
+
+
+def ensure_english_index(index: NewsIndexPage) -> NewsIndexPage | None:
+    """The news index's English translation, when the English home page exists."""
+    en = Locale.objects.filter(language_code="en").first()
+    if en is None or not index.get_parent().has_translation(en):
+        return None
+    translation = NewsIndexPage.objects.filter(
+        translation_key=index.translation_key, locale=en
+    ).first()
+    created = translation is None
+    if translation is None:
+        translation = index.copy_for_translation(en)
+    if demo.may_fill(created):
+        translation.slug = INDEX_EN["slug"]
+        translation.title = INDEX_EN["title"]
+        translation.introduction = INDEX_EN["introduction"]
+        translation.search_description = INDEX_EN["introduction"]
+        translation.save_revision().publish()
+    return translation
 
 
 def save_article(index: NewsIndexPage, data: dict[str, Any], districts: dict) -> NewsPage:
     page = NewsPage.objects.child_of(index).filter(slug=data["slug"]).first()
+    created = page is None
     if page is None:
         page = NewsPage(
             slug=data["slug"], title=data["title"], date=data["date"], lead=data["lead"]
         )
         index.add_child(instance=page)
+    if not demo.may_fill(created):
+        return page
     page.title = data["title"]
     page.date = data["date"]
     page.lead = data["lead"]

@@ -88,6 +88,8 @@ def filter_options(index: NewsIndexPage, news: QuerySet[NewsPage]) -> FilterOpti
     not for thousands, so they are cached (``FILTER_OPTIONS``).
     """
 
+    language = index.locale.language_code  # each index is one language: names in it
+
     def compute() -> FilterOptions:
         ids = news.values("pk")
         return FilterOptions(
@@ -99,11 +101,11 @@ def filter_options(index: NewsIndexPage, news: QuerySet[NewsPage]) -> FilterOpti
                 .values_list("slug", "name")
             ],
             districts=[
-                Option(slug, name)
-                for slug, name in District.objects.filter(news_pages__in=ids)
+                Option(district.slug, district.translated("name", language))
+                for district in District.objects.filter(news_pages__in=ids)
                 .distinct()
                 .order_by("name")
-                .values_list("slug", "name")
+                .only("slug", "name", "name_en")
             ],
             years=[day.year for day in news.dates("date", "year", order="DESC")],
         )

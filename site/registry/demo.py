@@ -11,10 +11,16 @@ only real number is the children's helpline 8-800-2000-122.
 
 The registry is data: ``demo_data/registry.hsds.json`` is Open Referral HSDS (the
 tabular JSON the HSDS import reads), loaded by the editors' own import (the HSDS
-reader, then the import engine), create only: services and organisations that
-already exist (by ``external_id`` "demo:…") are left as they are. Districts are
+reader, then the import engine), create only (``safechildhood.core.demo``): services
+and organisations that already exist (by ``external_id`` "demo:…") are left as they
+are; ``load_demo --reset`` imports them over the edits. Districts are
 never created by an import (see ``importing.hsds_format``), so they are
-``demo_data/districts.json``, created here when missing.
+``demo_data/districts.json``, created here when missing. The gazetteer's demo
+settlements (every Vologda-oblast district's centre, larger towns and villages, the
+seeds' other places) are ``demo_data/settlements.csv``, read by the editors' settlement
+import, create only, marked as demo data. The everyday vocabulary
+(what visitors type → kinds and groups) is ``demo_data/everyday_words.json``, also
+created only where missing.
 
 What HSDS cannot say is added in ``_complete`` before the import plans the records:
 the demo flag, our page slugs, the verifier's name and the alert's end date (HSDS has
@@ -34,9 +40,12 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
-from .importing import engine, hsds_format
+from safechildhood.core import demo
+
+from . import demo_english
+from .importing import engine, hsds_format, settlements
 from .importing.records import ServiceRecord
-from .models import District, make_slug
+from .models import District, EverydayPhrase, ServiceKind, TargetGroup, make_slug
 
 DATA = Path(__file__).with_name("demo_data")
 # The file's dates are written as of this day; `load` moves them to today's equivalents.
@@ -65,8 +74,24 @@ def _districts() -> dict[str, District]:
     districts = {}
     for row in json.loads((DATA / "districts.json").read_text(encoding="utf-8")):
         slug = row.pop("slug")
-        districts[slug] = District.objects.get_or_create(slug=slug, defaults=row)[0]
+        # The English names came later: an existing district gets them where it has none.
+        districts[slug] = demo.ensure(
+            District, {"slug": slug}, row, fill_blank=("name_en", "region_en")
+        )[0]
     return districts
+
+
+def _settlements() -> int:
+    """The demo gazetteer (``demo_data/settlements.csv``), create only (written over
+    edits under ``--reset``); returns how many were added. Its coordinates are
+    approximate (README)."""
+    data = (DATA / "settlements.csv").read_bytes()
+    result = settlements.plan(data, create_only=not demo.resetting())
+    if result.errors:
+        problems = "; ".join(f"{p.record} {p.field}: {p.message}" for p in result.errors[:5])
+        raise RuntimeError(f"The demo gazetteer does not import: {problems}")
+    settlements.apply(result, is_demo=True)
+    return result.created
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
@@ -102,21 +127,45 @@ def _complete(records: list[ServiceRecord], districts: dict[str, District], toda
                 place.longitude = district.longitude - offset
 
 
+def everyday_words() -> int:
+    """The demo's everyday vocabulary (``demo_data/everyday_words.json``), create only:
+    a phrase that exists, whatever an editor made of it, is left alone (given the
+    demo's kinds and groups again under ``--reset``). Returns how many were added."""
+    rows = json.loads((DATA / "everyday_words.json").read_text(encoding="utf-8"))
+    kinds = {kind.code: kind for kind in ServiceKind.objects.filter(locale__language_code="ru")}
+    groups = {group.code: group for group in TargetGroup.objects.filter(locale__language_code="ru")}
+    added = 0
+    for row in rows:
+        phrase, created = EverydayPhrase.objects.get_or_create(
+            phrase=row["phrase"], defaults={"is_demo": True}
+        )
+        if not demo.may_fill(created):
+            continue
+        phrase.kinds.set([kinds[code] for code in row["kinds"]])
+        phrase.target_groups.set([groups[code] for code in row["groups"]])
+        added += created
+    return added
+
+
 @transaction.atomic
 def load(home=None, stdout: TextIO | None = None) -> None:
     """Create the demo registry where it is missing (create only: edits are kept)."""
     districts = _districts()
+    places = _settlements()
     ensure_taxonomy()
     parsed = hsds_format.read_path(DATA / "registry.hsds.json")
     _complete(parsed.records, districts, timezone.localdate())
-    result = engine.plan(parsed, create_only=True)
+    result = engine.plan(parsed, create_only=not demo.resetting())
     if result.errors:
         problems = "; ".join(f"{p.record} {p.field}: {p.message}" for p in result.errors[:5])
         raise RuntimeError(f"The demo registry does not import: {problems}")
     if result.services:
         engine.apply(result)
+    words = everyday_words()
+    english = demo_english.translate()
     if stdout is not None:
         stdout.write(
-            f"Registry: {len(parsed.records)} demo services ({result.created} new), "
-            f"{len(districts)} districts."
+            f"Registry: {len(parsed.records)} demo services ({result.created} new, "
+            f"{english} new English translations), {len(districts)} districts, "
+            f"{places} new settlements, {words} new everyday words."
         )

@@ -1,15 +1,23 @@
-"""Distances from a visitor to services: one implementation for every path.
+"""Distances from a point to services: one implementation for every path.
 
-A service's points are public-safe only: a place's own coordinates unless it is
-confidential (or unplaced), then its district's centre; and the centres of the
-districts it serves. So ordering by distance cannot reveal a shelter's position.
+What is *shown* is honest: the distance from the point actually used (the visitor's
+position, a place they typed, or the chosen district's centre) to the service's own
+public place, that is a location that is not confidential and has coordinates. A
+service with no such place shows no distance: never «0 км» because it merely serves
+the district, never a shelter's distance.
+
+What *orders* the list may use more, and only public-safe points: a confidential (or
+unplaced) location counts as its district's centre, and a service with no location at
+all counts as the centres of the districts it serves. So ordering cannot reveal a
+shelter's position. With a chosen district, services located in it come before those
+that only serve it (``registry.queries.NearestFirst``).
 
 The distance is one database expression (:func:`haversine_km`). Both paths build
-on it: ``ServiceQuerySet.with_distance`` (a correlated subquery per service,
-with an optional radius) and ``registry.queries.NearestFirst`` (the matches'
-points in one set-wise query, compiled from :func:`point_distances`). The SQL
-is the same on SQLite and PostgreSQL: Django registers ASIN, SQRT, SIN, COS,
-RADIANS and POWER on SQLite and writes ``Least`` as ``MIN`` there.
+on it: ``ServiceQuerySet.with_distance`` (correlated subqueries per service, with an
+optional radius) and ``registry.queries.NearestFirst`` (the matches' points in one
+set-wise query, compiled from :func:`point_distances`). The SQL is the same on SQLite
+and PostgreSQL: Django registers ASIN, SQRT, SIN, COS, RADIANS and POWER on SQLite and
+writes ``Least`` as ``MIN`` there.
 
 This module imports no model: the querysets come from the caller.
 """
@@ -47,8 +55,11 @@ def bounding_box(lat0: float, lon0: float, km: float) -> tuple[float, float, flo
     return lat0 - dlat, lat0 + dlat, lon0 - dlon, lon0 + dlon
 
 
+PUBLIC_PLACE = Q(is_confidential=False, latitude__isnull=False, longitude__isnull=False)
+
+
 def _public(field: str) -> Case:
-    shown = Q(is_confidential=False, latitude__isnull=False, longitude__isnull=False)
+    shown = PUBLIC_PLACE
     return Case(
         When(shown, then=F(field)),
         default=F(f"district__{field}"),
@@ -58,13 +69,30 @@ def _public(field: str) -> Case:
 
 def place_points(locations: QuerySet) -> QuerySet:
     """`locations` with their public-safe point as ``_lat``/``_lon``: their own
-    coordinates, or their district's centre when confidential or unplaced."""
-    return locations.annotate(_lat=_public("latitude"), _lon=_public("longitude"))
+    coordinates, or their district's centre when confidential or unplaced; ``_shown``
+    is 1 for a public place (its distance may be shown), ``_located`` 1."""
+    return locations.annotate(
+        _lat=_public("latitude"),
+        _lon=_public("longitude"),
+        _shown=Case(When(PUBLIC_PLACE, then=Value(1)), default=Value(0)),
+        _located=Value(1),
+    )
+
+
+def public_places(locations: QuerySet) -> QuerySet:
+    """Only the `locations` whose distance may be shown (public, with coordinates)."""
+    return place_points(locations.filter(PUBLIC_PLACE))
 
 
 def area_points(areas: QuerySet) -> QuerySet:
-    """Service areas with their district's centre as ``_lat``/``_lon``."""
-    return areas.annotate(_lat=F("district__latitude"), _lon=F("district__longitude"))
+    """Service areas with their district's centre as ``_lat``/``_lon`` (ordering only:
+    ``_shown`` and ``_located`` are 0)."""
+    return areas.annotate(
+        _lat=F("district__latitude"),
+        _lon=F("district__longitude"),
+        _shown=Value(0),
+        _located=Value(0),
+    )
 
 
 def within(points: QuerySet, lat0: float, lon0: float, km: float) -> QuerySet:
@@ -78,10 +106,13 @@ def with_km(points: QuerySet, lat0: float, lon0: float) -> QuerySet:
     return points.annotate(km=haversine_km(F("_lat"), F("_lon"), lat0, lon0))
 
 
+POINT_COLUMNS = ("service_id", "km", "_shown", "_located")
+
+
 def point_distances(locations: QuerySet, areas: QuerySet, lat0: float, lon0: float) -> QuerySet:
-    """``(service_id, km)`` of every public-safe point of `locations` and `areas`
-    (querysets of the two models, already narrowed to the services wanted), one
-    ``UNION ALL``: the set-wise form of ``with_distance``."""
-    located = with_km(place_points(locations), lat0, lon0).order_by().values("service_id", "km")
-    served = with_km(area_points(areas), lat0, lon0).order_by().values("service_id", "km")
+    """``(service_id, km, shown, located)`` of every public-safe point of `locations`
+    and `areas` (querysets of the two models, already narrowed to the services wanted),
+    one ``UNION ALL``: the set-wise form of ``with_distance``."""
+    located = with_km(place_points(locations), lat0, lon0).order_by().values(*POINT_COLUMNS)
+    served = with_km(area_points(areas), lat0, lon0).order_by().values(*POINT_COLUMNS)
     return located.union(served, all=True)

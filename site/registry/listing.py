@@ -1,9 +1,12 @@
 """The public list of services: reading the URL, the filter options, the "nothing found" help.
 
 Everything the visitor chose lives in the query string (``?q=…&district=…&kind=…
-&group=…&open_now=1&24x7=1&free=1&near=lat,lon&page=2``) so that a result list
-can be shared, bookmarked and reached again with Back. Bad values never raise:
-an unknown district, kind or group is a 404 (the page says what to do next),
+&group=…&open_now=1&24x7=1&free=1&near=lat,lon&page=2``, and a place: ``where=…`` as
+typed or ``place=<slug>`` as chosen) so that a result list can be shared, bookmarked
+and reached again with Back. A place (typed in «where», or named in the words) is the
+district filter and the point distances are measured from (``registry.gazetteer``).
+Bad values never raise: an unknown district, kind, group or place slug is a 404 (the
+page says what to do next),
 malformed coordinates and page numbers are ignored with a message.
 """
 
@@ -18,10 +21,14 @@ from django.conf import settings
 from django.db.models import CharField, F, Value
 from django.http import QueryDict
 from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation import gettext as _
 
 from safechildhood.core.versioned_cache import VersionedCache
 from search.api import ORDER_DISTANCE, SearchRequest
 
+from . import gazetteer
+from .gazetteer import Place
+from .geocoder import Geocoded, GeocoderFailed, geocode
 from .models import District, Service, ServiceKind, TargetGroup
 from .queries import card_queryset, origin_of, prefetch_cards, service_queryset
 
@@ -134,9 +141,9 @@ class FilterOptions:
 
         def compute() -> FilterOptions:
             districts = list(
-                District.objects.only("name", "slug", "region", "latitude", "longitude").order_by(
-                    "region", "name"
-                )
+                District.objects.only(
+                    "name", "name_en", "slug", "region", "region_en", "latitude", "longitude"
+                ).order_by("region", "name")
             )
             kinds, groups = localized_taxonomies(language)
             return cls(districts=districts, kinds=kinds, groups=groups)
@@ -145,9 +152,13 @@ class FilterOptions:
 
     @property
     def regions(self) -> list[tuple[str, list[District]]]:
+        """Districts by region, both named and sorted in the visitor's language."""
         grouped: dict[str, list[District]] = {}
-        for district in self.districts:
-            grouped.setdefault(district.region, []).append(district)
+        ordered = self.districts  # the database's order: the source language's collation
+        if _languages(None)[0] != _languages(settings.LANGUAGE_CODE)[0]:
+            ordered = sorted(ordered, key=lambda d: (d.local_region, d.local_name))
+        for district in ordered:
+            grouped.setdefault(district.local_region, []).append(district)
         return list(grouped.items())
 
     def district(self, slug: str) -> District | None:
@@ -163,6 +174,11 @@ class Listing:
     kind: Term | None = None
     group: Term | None = None
     flags: dict[str, bool] = field(default_factory=dict)
+    place: Place | None = None  # a settlement typed or chosen: the point and the district
+    place_choices: list[Place] = field(default_factory=list)  # «which one?»
+    unknown_place: str = ""  # a place typed that the gazetteer does not know
+    geocoded: Geocoded | None = None  # …found by the operator's geocoder instead
+    typed_place: str = ""  # what was typed in the «where» box
 
     @property
     def has_filters(self) -> bool:
@@ -176,8 +192,14 @@ class Listing:
             "kind": self.kind.code if self.kind else "",
             "group": self.group.code if self.group else "",
             **{name: "1" if on else "" for name, on in self.flags.items()},
-            "near": self.request.near_param,
+            "near": "" if self.place else self.request.near_param,
+            "place": self.place.slug if self.place else "",
+            "where": self.typed_place if self.geocoded else "",
         }
+        if self.geocoded:
+            values["near"] = ""  # the geocoder's point comes again from «where»
+        if self.place:
+            values["district"] = ""  # the place says it
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -188,34 +210,94 @@ class Listing:
     @property
     def url_without_filters(self) -> str:
         """The same words (and point) without district, kind, group and yes/no filters."""
-        return self.url(district="", kind="", group="", **dict.fromkeys(FLAGS, ""))
+        return self.url(district="", place="", kind="", group="", **dict.fromkeys(FLAGS, ""))
 
     @property
     def url_without_near(self) -> str:
         return self.url(near="")
 
+    def choice_url(self, place: Place) -> str:
+        """The same search at one of the places of an ambiguous name."""
+        return self.url(place=place.slug, district="", near="")
+
+    @property
+    def place_text(self) -> str:
+        """What the «where» box shows: the place understood, or what was typed."""
+        if self.place is not None:
+            return self.place.name
+        return self.typed_place
+
+
+@dataclass
+class _Places:
+    """What :func:`_read_places` understood: the place, the choices, the unknown text,
+    a district named in the words, and the words left to search."""
+
+    query: str
+    place: Place | None = None
+    choices: list[Place] = field(default_factory=list)
+    unknown: str = ""
+    district_slug: str = ""
+
+
+def _read_places(query: str, where: str, slug: str) -> _Places:
+    """The place from ``place=`` (a slug), else the «where» box, else named in the words
+    (``registry.gazetteer``). Raises :class:`UnknownFilterValue` for an unknown slug."""
+    if slug:
+        place = gazetteer.place_by_slug(slug)
+        if place is None:
+            raise UnknownFilterValue("place", slug)
+        return _Places(query=query, place=place)
+    if where:
+        found = gazetteer.find_places(where)
+        result = _Places(query=query, place=found.place, choices=found.choices)
+        if not found.place and not found.choices:
+            result.district_slug = found.district_slug
+            result.unknown = "" if found.district_slug else where
+        return result
+    if query:
+        found = gazetteer.find_places(query)
+        if found.place or found.choices or found.district_slug or found.unknown:
+            return _Places(
+                query=found.rest,
+                place=found.place,
+                choices=found.choices,
+                unknown=found.unknown,
+                district_slug=found.district_slug,
+            )
+    return _Places(query=query)
+
+
+def _value(data: QueryDict | Mapping[str, str], name: str) -> str:
+    raw = data.get(name, "")
+    return raw.strip() if isinstance(raw, str) else ""
+
 
 def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -> Listing:
     """Read the list page's URL parameters. Raises :class:`UnknownFilterValue`."""
-
-    def value(name: str) -> str:
-        raw = data.get(name, "")
-        return raw.strip() if isinstance(raw, str) else ""
-
     district = kind = group = None
-    if slug := value("district"):
+    if slug := _value(data, "district"):
         district = options.district(slug)
         if district is None:
             raise UnknownFilterValue("district", slug)
-    if code := value("kind"):
+    if code := _value(data, "kind"):
         kind = options.kinds.get(code)
         if kind is None:
             raise UnknownFilterValue("kind", code)
-    if code := value("group"):
+    if code := _value(data, "group"):
         group = options.groups.get(code)
         if group is None:
             raise UnknownFilterValue("group", code)
-    flags = {name: value(name).lower() in TRUE_VALUES for name in FLAGS}
+    flags = {name: _value(data, name).lower() in TRUE_VALUES for name in FLAGS}
+    raw_query = data.get("q")
+    where = _value(data, "where")[:200]
+    places = _read_places(
+        raw_query if isinstance(raw_query, str) else "", where, _value(data, "place")
+    )
+    if places.place is not None:
+        district = options.district(places.place.district_slug) or district
+    elif district is None and places.district_slug:
+        district = options.district(places.district_slug)
 
     filters: dict[str, object] = {}
     if district:
@@ -228,13 +310,45 @@ def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -
         if on:
             filters[FLAGS[name]] = True
     request = SearchRequest.from_input(
-        query=data.get("q"),
+        query=places.query,
         page=data.get("page"),
-        near=data.get("near"),
+        near=None if places.place else data.get("near"),
         filters=filters,
         per_page=PER_PAGE,
     )
-    return Listing(request=request, district=district, kind=kind, group=group, flags=flags)
+    if places.place is not None:
+        request = dataclasses.replace(request, near=places.place.point)
+    return Listing(
+        request=request,
+        district=district,
+        kind=kind,
+        group=group,
+        flags=flags,
+        place=places.place,
+        place_choices=places.choices,
+        unknown_place=places.unknown,
+        typed_place=where,
+    )
+
+
+def with_geocoder(listing: Listing) -> tuple[Listing, str]:
+    """A place typed in «where» that the gazetteer does not know, looked up in the
+    operator's geocoder (``registry.geocoder``; off by default): found, distances are
+    measured from it (no district filter: the geocoder does not say the district).
+    Returns the listing and a message for the visitor ("" when there is none)."""
+    if not listing.unknown_place or listing.unknown_place != listing.typed_place:
+        return listing, ""
+    if not settings.REGISTRY_GEOCODER_URL:
+        return listing, ""
+    try:
+        found = geocode(listing.typed_place)
+    except GeocoderFailed:
+        return listing, _("Поиск адресов на карте сейчас не отвечает. Выберите свой район.")
+    if found is None:
+        return listing, ""
+    request = dataclasses.replace(listing.request, near=found.point)
+    listing = dataclasses.replace(listing, request=request, geocoded=found, unknown_place="")
+    return listing, ""
 
 
 @dataclass
@@ -243,7 +357,8 @@ class Fallback:
 
     nearby: list[Service]  # the same search outside the chosen district, nearest first
     round_the_clock: list[Service]  # 24/7 services of the region (or anywhere)
-    region: str = ""
+    region: str = ""  # the region filter's value (source language)
+    region_name: str = ""  # the same region in the visitor's language
 
 
 def fallback(listing: Listing) -> Fallback:
@@ -275,4 +390,9 @@ def fallback(listing: Listing) -> Fallback:
         if service.pk not in nearby_pks
     ][:FALLBACK_SIZE]
     prefetch_cards([*nearby, *round_the_clock])
-    return Fallback(nearby=nearby, round_the_clock=round_the_clock, region=region)
+    return Fallback(
+        nearby=nearby,
+        round_the_clock=round_the_clock,
+        region=region,
+        region_name=listing.district.local_region if listing.district else "",
+    )

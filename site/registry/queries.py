@@ -18,10 +18,11 @@ search finds (``registry.search_source``). Filters (the keys of
 ``free``            ``True``: free of charge only
 =================== ===========================================================
 
-Ordering: nearest first from ``request.near`` or, failing that, from the
-district's centre; otherwise best match first when there are words; otherwise by
-name. Distances are measured to public-safe points only (a confidential location
-counts as its district's centre), see ``registry.geo``.
+Ordering: nearest first from ``request.near`` (the visitor's position or a place
+they typed) or, failing that, from the district's centre, and with a district the
+services located in it before those that only serve it; otherwise best match first
+when there are words; otherwise by name. The distance shown is to a service's own
+public place only; ordering uses public-safe points (see ``registry.geo``).
 
 Queries for one page of results, whatever the number of services: one COUNT and
 one page (nearest first: one query for both, then the page by primary key), and
@@ -46,8 +47,11 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -61,11 +65,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_supported_language_variant
 
 from search.api import (
+    GROUP,
     ORDER_AUTO,
     ORDER_DISTANCE,
     ORDER_NAME,
     ORDER_RELEVANCE,
-    WORD,
     SearchHit,
     SearchRequest,
     SearchResults,
@@ -77,13 +81,13 @@ from search.api import (
     window_page,
 )
 
-from . import geo
+from . import geo, vocabulary
 from .models import (
+    District,
     Location,
     ScheduleException,
     Service,
     ServiceArea,
-    ServiceKind,
     ServiceQuerySet,
 )
 
@@ -103,6 +107,8 @@ SERVICE_FACETS = frozenset({"kind"})
 SNIPPET_CHARS = 240
 # Above this many matches, words are not ranked by relevance (see search_services).
 MAX_RANKED = 1000
+# Target-group levels fit below one kind level (a query has at most 200 characters).
+GROUP_LEVELS = 100
 
 
 def _language(code: str | None) -> str:
@@ -148,42 +154,63 @@ def serving(**district_lookup: object) -> Q:
     return Q(pk__in=located.union(areas))
 
 
-def _words(text: str) -> set[str]:
-    return set(WORD.findall(text.lower().replace("ё", "е")))
-
-
 def kind_strengths(query: str) -> dict[str, int]:
-    """``{kind code: how many words of the query its keywords contain}``, for the kinds
-    the query names at all («насилие в семье»: women's crisis support 2, SOS 1).
-
-    Kinds' ``keywords`` list the word forms (editors keep them), so whole words are
-    compared, independent of the search index. One small query (the taxonomy).
-    """
-    words = {word for word in _words(query) if len(word) >= 3}
-    if not words:
-        return {}
-    strengths: dict[str, int] = {}
-    for code, keywords in ServiceKind.objects.values_list("code", "keywords"):
-        found = len(words & _words(keywords))
-        if found:
-            strengths[code] = max(found, strengths.get(code, 0))
-    return strengths
+    """``{kind code: how many words of the query name it}`` (target groups under
+    ``search.api.GROUP`` keys), from the kinds' keywords and the everyday vocabulary
+    (``registry.vocabulary``): «насилие в семье» → women's crisis support 2, SOS 1."""
+    return vocabulary.strengths(query)
 
 
-def kind_preference(strengths: Mapping[str, int]) -> Case | None:
-    """How strongly the query names a service's kind (0 for none), as SQL: one
-    uncorrelated subquery per strength, which PostgreSQL hashes once."""
-    if not strengths:
+def _level(through: type[Model], lookup: str, levels: Mapping[str, int]) -> Case | None:
+    """The strongest level of `levels` a service links to through `through` (0 for
+    none), as SQL: one uncorrelated subquery per level, which PostgreSQL hashes once."""
+    if not levels:
         return None
     whens = []
-    for level in sorted(set(strengths.values()), reverse=True):
-        codes = [code for code, strength in strengths.items() if strength == level]
-        services = Service.kinds.through.objects.filter(servicekind__code__in=codes)
+    for level in sorted(set(levels.values()), reverse=True):
+        codes = [code for code, strength in levels.items() if strength == level]
+        services = through.objects.filter(**{f"{lookup}__in": codes})
         whens.append(When(pk__in=services.order_by().values("service_id"), then=Value(level)))
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
-def names_a_kind(query: str) -> Case | None:
+def _split(strengths: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Kinds' and target groups' levels of `strengths` (positive ones only)."""
+    kinds = {code: n for code, n in strengths.items() if n > 0 and not code.startswith(GROUP)}
+    groups = {
+        code.removeprefix(GROUP): n
+        for code, n in strengths.items()
+        if n > 0 and code.startswith(GROUP)
+    }
+    return kinds, groups
+
+
+def kind_preference(strengths: Mapping[str, int]) -> Expression | None:
+    """How strongly the query names a service's kind, then its target group (0 for
+    neither), as SQL, higher first: the kind decides, the group breaks ties."""
+    kinds, groups = _split(strengths)
+    kind_level = _level(Service.kinds.through, "servicekind__code", kinds)
+    group_level = _level(Service.target_groups.through, "targetgroup__code", groups)
+    if kind_level is None:
+        return group_level
+    if group_level is None:
+        return kind_level
+    return ExpressionWrapper(
+        kind_level * Value(GROUP_LEVELS) + group_level, output_field=IntegerField()
+    )
+
+
+def named_services(strengths: Mapping[str, int]) -> Q | None:
+    """Services of the kinds the words name: found even when their text holds none of
+    the words («помирить» finds the reconciliation services)."""
+    kinds, _groups = _split(strengths)
+    if not kinds:
+        return None
+    services = Service.kinds.through.objects.filter(servicekind__code__in=sorted(kinds))
+    return Q(pk__in=services.order_by().values("service_id"))
+
+
+def names_a_kind(query: str) -> Expression | None:
     """Services of the kinds the query names first, the most named first.
 
     Ranking by text alone lets an SOS service that mentions «насилие» ten times
@@ -220,7 +247,9 @@ def _points(latitude: float, longitude: float) -> tuple[str, list]:
 
 class NearestFirst:
     """`services` nearest first from a point, read a page at a time; each has
-    ``distance_km`` (None, and last, for a service with no place at all).
+    ``distance_km``: to its nearest public place, None when it has none (the rules
+    are ``registry.geo``'s). With a `home` district, the services located in it come
+    first, then those that only serve it.
 
     Distances are computed for the matching services' points in one set-wise query
     (a CTE of the matches, their points, ``MIN`` per service), then the page's
@@ -231,10 +260,18 @@ class NearestFirst:
     :func:`card_queryset`) to the queryset that loads each page.
     """
 
-    def __init__(self, services: ServiceQuerySet, latitude: float, longitude: float, prepare=None):
+    def __init__(
+        self,
+        services: ServiceQuerySet,
+        latitude: float,
+        longitude: float,
+        prepare=None,
+        home: District | None = None,
+    ):
         self.services = services
         self.point = (latitude, longitude)
         self.prepare = prepare
+        self.home = home
 
     def prepared(self, prepare) -> NearestFirst:
         if self.prepare is not None:
@@ -242,7 +279,16 @@ class NearestFirst:
             prepare_all = lambda rows: prepare(first(rows))  # noqa: E731
         else:
             prepare_all = prepare
-        return NearestFirst(self.services, *self.point, prepare=prepare_all)
+        return NearestFirst(self.services, *self.point, prepare=prepare_all, home=self.home)
+
+    def _tier(self) -> tuple[str, list]:
+        """The ORDER BY term that puts services located in the home district first (""
+        without one: a bare constant there would name a column)."""
+        if self.home is None:
+            return "", []
+        located = Location.objects.filter(district=self.home).order_by().values("service_id")
+        sql, params = located.query.sql_with_params()
+        return f"CASE WHEN s.id IN ({sql}) THEN 0 ELSE 1 END, ", list(params)
 
     def count(self) -> int:
         return self.services.count()
@@ -301,6 +347,7 @@ class NearestFirst:
             # (an engine that found nothing). Nothing to rank.
             return [], 0
         points_sql, points_params = _points(*self.point)
+        tier_sql, tier_params = self._tier()
         table = Service._meta.db_table
         window = ""
         window_params: list[int] = []
@@ -310,21 +357,26 @@ class NearestFirst:
         elif start:
             window = " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
             window_params = [start]
+        order_km = "COALESCE(MIN(CASE WHEN p._located = 1 THEN p.km END), MIN(p.km))"
         sql = (
             f"WITH m(id) AS ({matches_sql}), p AS ({points_sql}) "  # noqa: S608
-            f"SELECT s.id, MIN(p.km), COUNT(*) OVER () FROM {table} s JOIN m ON m.id = s.id "
+            f"SELECT s.id, MIN(CASE WHEN p._shown = 1 THEN p.km END), COUNT(*) OVER () "
+            f"FROM {table} s JOIN m ON m.id = s.id "
             f"LEFT JOIN p ON p.service_id = s.id GROUP BY s.id, s.name "
-            f"ORDER BY MIN(p.km) IS NULL, MIN(p.km), s.name, s.id{window}"
+            f"ORDER BY {tier_sql}{order_km} IS NULL, {order_km}, s.name, s.id{window}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*matches_params, *points_params, *window_params])
+            cursor.execute(sql, [*matches_params, *points_params, *tier_params, *window_params])
             rows = cursor.fetchall()
         return [(pk, km) for pk, km, _total in rows], (rows[0][2] if rows else 0)
 
 
-def nearest_first(services: ServiceQuerySet, latitude: float, longitude: float) -> NearestFirst:
-    """`services` nearest first with ``distance_km`` (no place at all: last)."""
-    return NearestFirst(services, latitude, longitude)
+def nearest_first(
+    services: ServiceQuerySet, latitude: float, longitude: float, home: District | None = None
+) -> NearestFirst:
+    """`services` nearest first with ``distance_km`` (no place at all: last); with a
+    `home` district, those located in it first."""
+    return NearestFirst(services, latitude, longitude, home=home)
 
 
 def _filtered(request: SearchRequest) -> ServiceQuerySet:
@@ -368,11 +420,14 @@ def plan(request: SearchRequest) -> ServiceSearch:
     filtered = _filtered(request)
     origin = origin_of(request)
     ordering = _ordering(request, origin)
-    matches = matching(filtered, request.query) if request.query else filtered
+    strengths = kind_strengths(request.query) if request.query else {}
+    named = named_services(strengths)
+    matches = matching(filtered, request.query, named=named) if request.query else filtered
     if ordering == ORDER_RELEVANCE:
-        ordered = ranked(filtered, request.query, prefer=names_a_kind(request.query))
+        prefer = kind_preference(strengths)
+        ordered = ranked(filtered, request.query, prefer=prefer, named=named)
     elif ordering == ORDER_DISTANCE:
-        ordered = nearest_first(matches, *origin)
+        ordered = nearest_first(matches, *origin, home=request.filters.get("district"))
     else:
         ordered = matches.order_by("name", "pk")
     return ServiceSearch(matches=matches, ordered=ordered, ordering=ordering)

@@ -1,7 +1,9 @@
 """Help services in the site-wide search (``search.sources``): this app's source.
 
 Services come first among the results when the words name their kind («насилие»
-names the crisis centre for women: ``queries.kind_strengths``). What may be
+names the crisis centre for women, the everyday «муж бьёт» names it too:
+``queries.kind_strengths``), and are found even when their text holds none of the
+words (``named``). What may be
 shown is ``queries.in_language`` of the public services: an untranslated Russian
 entry stands in for its English translation.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Expression, Prefetch, QuerySet
+from django.db.models import Expression, Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +39,16 @@ from search.api import (
 )
 
 from .listing import localized_terms
-from .models import District, Location, Organization, Service, ServiceArea, ServiceKind, TargetGroup
+from .models import (
+    District,
+    EverydayPhrase,
+    Location,
+    Organization,
+    Service,
+    ServiceArea,
+    ServiceKind,
+    TargetGroup,
+)
 from .presentation import decorate
 from .queries import (
     SNIPPET_CHARS,
@@ -45,6 +56,7 @@ from .queries import (
     in_language,
     kind_preference,
     kind_strengths,
+    named_services,
     prefetch_cards,
 )
 
@@ -119,6 +131,7 @@ def service_document(
         title=service.name,
         body=body,
         kinds=sorted({kind.code for kind in kinds}),
+        groups=sorted({group.code for group in service.target_groups.all()}),
         districts=sorted({district.slug for district in service.districts()}),
         is_24_7=service.is_24_7,
     )
@@ -199,6 +212,9 @@ class Services(SearchSource):
     def preference(self, strengths: Mapping[str, int]) -> Expression | None:
         return kind_preference(strengths)
 
+    def named(self, strengths: Mapping[str, int]) -> Q | None:
+        return named_services(strengths)
+
     def indexed(self, language: str) -> QuerySet:
         rows = self.searchable(language).select_related("locale", "organization")
         return rows.prefetch_related(*service_prefetch())
@@ -231,13 +247,15 @@ class Services(SearchSource):
         ]
 
     def vocabulary(self, language: str) -> list[str]:
-        """The kinds' and target groups' names and keywords, the districts' names."""
+        """The kinds' and target groups' names and keywords, the everyday vocabulary,
+        the districts' names."""
         texts: list[str] = []
         for model in (ServiceKind, TargetGroup):
             rows = model.objects.filter(locale__language_code=language)
             texts += [
                 f"{name} {keywords}" for name, keywords in rows.values_list("name", "keywords")
             ]
+        texts += list(EverydayPhrase.objects.values_list("phrase", flat=True))
         return texts + list(District.objects.values_list("name", flat=True))
 
 

@@ -26,10 +26,12 @@ from .forms import CorrectionForm
 from .listing import (
     FLAGS,
     FilterOptions,
+    Listing,
     UnknownFilterValue,
     fallback,
     localized_terms,
     parse_listing,
+    with_geocoder,
 )
 from .models import District, Service, ServiceKind
 from .presentation import decorate, map_markers
@@ -44,7 +46,7 @@ def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
 # The page cache keeps these pages for anonymous visitors (safechildhood.core.pagecache):
 # the registry's signals forget them on any change (apps.py), and those showing "open
 # now" or today's hours only until some service opens or closes, or midnight (clock.py).
-LIST_PARAMETERS = ("q", "district", "kind", "group", "near", "page", *FLAGS)
+LIST_PARAMETERS = ("q", "where", "place", "district", "kind", "group", "near", "page", *FLAGS)
 
 
 @cache_for_visitors(LIST_PARAMETERS, until=clock.next_change)
@@ -58,8 +60,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "district": _("Такого района нет в реестре."),
             "kind": _("Такого вида помощи нет в реестре."),
             "group": _("Такой группы нет в реестре."),
+            "place": _("Такого населённого пункта нет в справочнике."),
         }
         return not_found(request, messages[error.parameter])
+    listing, place_message = with_geocoder(listing)
     results = search_services(listing.request)
     decorate(results.items, options.kinds)
     help_when_empty = None
@@ -73,10 +77,34 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "page_obj": results.page_obj,
         "fallback": help_when_empty,
         "markers": map_markers(results.items),
-        "distance_note": _("от вас") if listing.request.near else _("от центра района"),
+        "distance_note": distance_note(listing),
+        "place_message": place_message,
         "is_filtered": bool(listing.request.query or listing.has_filters),
+        "place_choices": [(place, listing.choice_url(place)) for place in listing.place_choices],
+        "district_links": district_links(listing, options) if listing.unknown_place else [],
     }
     return _render_list(request, context)
+
+
+def district_links(listing: Listing, options: FilterOptions) -> list:
+    """``[(region, [(district, url)])]``: the same search in each district, offered when
+    the place typed is not known."""
+    return [
+        (region, [(d, listing.url(district=d.slug, place="", near="")) for d in districts])
+        for region, districts in options.regions
+    ]
+
+
+def distance_note(listing: Listing) -> str:
+    """Where the distances shown are measured from, truthfully: the place typed, the
+    visitor's position, or the chosen district's centre."""
+    if listing.place is not None:
+        return _("от %(place)s") % {"place": listing.place.label}
+    if listing.geocoded is not None:
+        return _("от %(place)s") % {"place": listing.geocoded.label}
+    if listing.request.near:
+        return _("от вас")
+    return _("от центра района")
 
 
 # The list's «Показать ближайшие ко мне» asks the browser for the position: the only page

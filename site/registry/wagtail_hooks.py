@@ -36,11 +36,13 @@ from .corrections import ServiceCorrection
 from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
 from .models import (
     District,
+    EverydayPhrase,
     Location,
     Organization,
     Service,
     ServiceArea,
     ServiceKind,
+    Settlement,
     TargetGroup,
     default_locale_filter,
 )
@@ -249,6 +251,26 @@ class TargetGroupViewSet(RegistrySnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
+class EverydayPhraseViewSet(RegistrySnippetViewSet):
+    """The everyday vocabulary: what visitors type, and which help it means."""
+
+    model = EverydayPhrase
+    icon = "openquote"
+    menu_label = _("Слова посетителей")
+    menu_name = "registry_everyday_words"
+    list_display = [
+        "phrase",
+        Column("kinds_text", label=_("Виды помощи")),
+        Column("groups_text", label=_("Целевые группы")),
+    ]
+    list_filter = ["is_demo"]
+    search_fields = ["phrase"]
+    ordering = ["phrase"]
+
+    def get_queryset(self, request):
+        return EverydayPhrase.objects.prefetch_related("kinds", "target_groups")
+
+
 class DistrictViewSet(RegistrySnippetViewSet):
     model = District
     icon = "site"
@@ -256,9 +278,37 @@ class DistrictViewSet(RegistrySnippetViewSet):
     menu_name = "registry_districts"
     list_display = ["name", "region", "kind", "slug"]
     list_filter = ["region", "kind"]
-    list_export = ["name", "slug", "kind", "region", "latitude", "longitude"]
+    list_export = [
+        "name",
+        "name_en",
+        "slug",
+        "kind",
+        "region",
+        "region_en",
+        "latitude",
+        "longitude",
+    ]
     export_filename = "districts"
     ordering = ["region", "name"]
+
+
+class SettlementViewSet(RegistrySnippetViewSet):
+    """The gazetteer: places a visitor may type in the registry's box. Bulk loading:
+    ``manage.py import_settlements FILE.csv``."""
+
+    model = Settlement
+    icon = "pick"
+    menu_label = _("Населённые пункты")
+    menu_name = "registry_settlements"
+    list_display = ["name", "kind", "district", "latitude", "longitude"]
+    list_filter = ["district", "kind", "is_demo"]
+    search_fields = ["name", "other_names"]
+    list_export = ["name", "kind", "district", "latitude", "longitude", "other_names", "slug"]
+    export_filename = "settlements"
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return Settlement.objects.select_related("district")
 
 
 def stale_services_url() -> str:
@@ -280,7 +330,9 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         OrganizationViewSet,
         ServiceKindViewSet,
         TargetGroupViewSet,
+        EverydayPhraseViewSet,
         DistrictViewSet,
+        SettlementViewSet,
     )
 
     def get_submenu_items(self):

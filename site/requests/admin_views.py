@@ -30,11 +30,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from safechildhood.registry.models import District, Service
 
-from . import conflicts, services
+from . import conflicts, sealing, services, transfer
 from .crypto import encrypted_fields
+from .family import CallBackForm, record_call_back
 from .forms import AssignForm, SeenField, StaffTextForm, StatusChangeForm
 from .models import (
     Category,
+    Kind,
     Outcome,
     Report,
     ReportNotification,
@@ -80,6 +82,9 @@ class ReportFilterSet(WagtailFilterSet):
         method="filter_urgent",
         empty_label=_("Все"),
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Вид обращения"), choices=Kind.choices, empty_label=_("Все")
+    )
     category = django_filters.MultipleChoiceFilter(
         label=_("Что беспокоит"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -110,7 +115,7 @@ class ReportFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Report
-        fields = ["status", "urgent", "category", "district", "assignee", "created_at"]
+        fields = ["status", "urgent", "kind", "category", "district", "assignee", "created_at"]
 
     def filter_urgent(self, queryset, name, value):
         return queryset.filter(urgent=value == "1")
@@ -203,7 +208,8 @@ class InboxIndexView(IndexView):
                 accessor=lambda r: str(_("Срочное")) if r.urgent else "",
             ),
             Column("status", label=_("Статус"), accessor="get_status_display"),
-            Column("category", label=_("Что беспокоит"), accessor="get_category_display"),
+            Column("kind", label=_("Вид"), accessor="get_kind_display"),
+            Column("category", label=_("Что беспокоит"), accessor=topic_display),
             Column(
                 "district",
                 label=_("Район"),
@@ -220,6 +226,11 @@ class InboxIndexView(IndexView):
         if self.request.user.has_perm("requests.change_report"):
             columns.insert(0, BulkActionsCheckboxColumn("bulk_actions", obj_type="report"))
         return columns
+
+
+def topic_display(report: Report) -> str:
+    """A report's category, or what a family asking for help said is happening."""
+    return report.get_family_topic_display() if report.is_family else report.get_category_display()
 
 
 def report_flags(report: Report) -> str:
@@ -272,9 +283,15 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Sealed reports: the text shows only if this user's key opens the report's key.
+        self.content_open = not self.report.purged_at and sealing.open_for_request(
+            request, self.report
+        )
         response = super().get(request, *args, **kwargs)
-        if not self.report.purged_at:
+        if self.content_open:
             services.log_content_view(self.report, request.user, self.shown_reply)
+        elif not self.report.purged_at:
+            services.log_locked_view(self.report, request.user)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -293,6 +310,8 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         seen_log = {"seen_log": max((entry.pk for entry in timeline), default=0)}
         context.update(
             report=report,
+            content_open=self.content_open,
+            waiting_readers=sealing.waiting(report) if not report.purged_at else [],
             can_change=can_change,
             status_form=StatusChangeForm(
                 report=report,
@@ -320,8 +339,14 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             notes=list(report.notes.select_related("author")),
             messages_list=messages_list,
             notifications=list(report.notifications.all()),
+            transfer_form=TransferForm(report=report),
+            alerts=list(report.alerts.select_related("user")[:50]),
             timeline=timeline,
             outcome_choices=Outcome.choices,
+            call_backs=list(report.call_backs.select_related("author")),
+            call_back_form=CallBackForm(
+                initial={"called_at": timezone.localtime().replace(second=0, microsecond=0)}
+            ),
         )
         return context
 
@@ -342,12 +367,88 @@ class ServiceForm(forms.Form):
         self.fields["service"].queryset = services_qs.order_by("name")
 
 
+class TransferForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("Новый район"), queryset=District.objects.none())
+    reason = forms.ChoiceField(label=_("Причина"), choices=transfer.Reason.choices)
+
+    def __init__(self, *args, report: Report, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.exclude(
+            pk=report.district_id or 0
+        ).order_by("name")
+        if not report.district_id:
+            self.fields["district"].label = _("Район")
+            self.fields["reason"].initial = transfer.Reason.UNKNOWN
+
+
+def transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the report to another district (or give it one); the new district's people
+    get the key (when this user holds it) and an alert."""
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    form = TransferForm(request.POST, report=report)
+    if not form.is_valid():
+        messages.error(request, _("Выберите район и причину передачи"))
+        return _back(report)
+    district = form.cleaned_data["district"]
+    try:
+        transfer.transfer(report, district, form.cleaned_data["reason"], request.user)
+    except transfer.NotMoved:
+        messages.warning(request, _("Обращение уже в этом районе"))
+        return _back(report)
+    messages.success(
+        request,
+        _("Обращение передано: %(district)s. Специалисты района оповещены.")
+        % {"district": district.name},
+    )
+    if not Report.objects.for_user(request.user).filter(pk=report.pk).exists():
+        return redirect("inbox:index")  # the former district's specialist: not theirs now
+    return _back(report)
+
+
 def _scoped_report(request: HttpRequest, pk: int) -> Report:
     require_change(request)
     report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
     if report.purged_at:
         raise Http404
+    sealing.open_for_request(request, report)  # writing text needs the report's key
     return report
+
+
+def _locked(request: HttpRequest, report: Report) -> HttpResponse | None:
+    """Text cannot be written to a report whose key this user does not hold yet."""
+    if sealing.current_key(report) is not None or report.sealed_at is None:
+        return None
+    messages.error(request, LOCKED_EXPLANATION)
+    return _back(report)
+
+
+LOCKED_EXPLANATION = _(
+    "У вас пока нет ключа к этому обращению, поэтому его текст и переписка скрыты, а "
+    "написать в нём ничего нельзя. Ключ выдаст коллега, у которого он есть: это "
+    "происходит само, когда он работает в админке, или кнопкой «Выдать доступ» на "
+    "странице обращения."
+)
+
+
+def grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Выдать доступ»: seal this report's key to every reader still waiting for it."""
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    if locked := _locked(request, report):
+        return locked
+    granted = sealing.grant_all(report)
+    services.log_grant(report, request.user, granted)
+    messages.success(
+        request,
+        ngettext(
+            "Доступ выдан %(count)d сотруднику", "Доступ выдан сотрудникам: %(count)d", granted
+        )
+        % {"count": granted},
+    )
+    return _back(report)
 
 
 def _back(report: Report) -> HttpResponse:
@@ -436,10 +537,29 @@ def service_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(report)
 
 
+def call_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a call back to a family that asked for help (a family request only)."""
+    if request.method != "POST":
+        raise Http404
+    report = _scoped_report(request, pk)
+    if not report.is_family:
+        raise Http404
+    form = CallBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back(report)
+    data = form.cleaned_data
+    record_call_back(report, request.user, data["called_at"], data["result"], data["agreed"])
+    messages.success(request, _("Звонок записан"))
+    return _back(report)
+
+
 def note_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     report = _scoped_report(request, pk)
+    if locked := _locked(request, report):
+        return locked
     form = StaffTextForm(request.POST, prefix="note")
     if form.is_valid():
         services.add_note(report, form.cleaned_data["body"], request.user)
@@ -461,6 +581,8 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     report = _scoped_report(request, pk)
+    if locked := _locked(request, report):
+        return locked
     form = StaffTextForm(request.POST, prefix="message")
     if form.is_valid():
         services.message_reporter(report, form.cleaned_data["body"], request.user)

@@ -7,3 +7,6 @@ class RequestsConfig(AppConfig):
     name = "safechildhood.requests"
     label = "requests"
     verbose_name = "Обращения"
+
+    def ready(self) -> None:
+        from . import sealing_receivers  # noqa: F401 (connects who-may-read receivers)

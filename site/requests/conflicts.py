@@ -14,6 +14,7 @@ from .models import Report, ReportLogEntry, ReportMessage
 
 # Entries that change nothing a colleague decides on.
 QUIET_ACTIONS = ("requests.view_content", "requests.notified", "requests.notification_failed")
+QUIET_ACTIONS += ("requests.alert", "requests.alert_failed")  # the system telling people
 
 FIELD_ACTIONS = {
     "status": "requests.status",

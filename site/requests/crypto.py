@@ -1,10 +1,10 @@
 """Encryption of report content at rest, and of the answers between the form's steps.
 
-Content (description, place, contact details, messages, notes) is encrypted with
-Fernet (AES-128-CBC + HMAC-SHA256) under keys from ``REPORTS_ENCRYPTION_KEYS``:
-``MultiFernet`` encrypts with the first key and decrypts with any, so keys rotate
-without downtime (``manage.py rotate_report_keys``). Without the keys the database
-holds only ciphertext.
+Reports stored before sealing (see :mod:`~safechildhood.requests.sealing`) hold their
+content as Fernet tokens under ``REPORTS_ENCRYPTION_KEYS``; ``sealed_fields`` reads them
+with :func:`decrypt` until ``manage.py seal_reports`` has moved them, after which the
+keys can be removed. New content is never written with these keys.
+(``EncryptedTextField`` stays for the old migrations that name it.)
 
 The answers a visitor typed travel from the question page to the "check your
 report" page inside the page itself (nothing is stored before they confirm), so
@@ -97,11 +97,12 @@ class EncryptedTextField(models.TextField):
 
 
 def encrypted_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """The model's encrypted fields, from its declaration: what a list view defers and
-    what a key rotation re-encrypts, never listed by hand."""
-    return tuple(
-        field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)
-    )
+    """The model's encrypted fields, from its declaration: what a list view defers,
+    never listed by hand (Fernet fields of old and fields sealed under a report's key)."""
+    from .sealed_fields import SealedTextField  # it reads Fernet tokens of old through this module
+
+    kinds = (EncryptedTextField, SealedTextField)
+    return tuple(field.name for field in model._meta.concrete_fields if isinstance(field, kinds))
 
 
 # --- The answers between steps --------------------------------------------------------

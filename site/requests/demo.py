@@ -1,4 +1,8 @@
-"""Demo reports for the inbox (called by `manage.py load_demo`; idempotent).
+"""Demo reports for the inbox (called by `manage.py load_demo`; created once).
+
+Created only when there are no demo reports; existing ones are left as staff left them,
+also under ``load_demo --reset``: a report's audit trail outlives the report, so the
+demo never deletes reports to make them anew.
 
 Invented, marked «демо» in the inbox; no real family or person. Their receipt codes
 are random and never shown: they exist only to show staff what the inbox looks like.
@@ -15,7 +19,7 @@ from wagtail.log_actions import log
 
 from safechildhood.registry.models import District
 
-from . import receipts
+from . import receipts, sealing
 from .models import (
     Category,
     DangerNow,
@@ -94,8 +98,11 @@ def load(home=None, stdout: TextIO | None = None) -> None:
                 status=data["status"],
                 verified_by=Verification.PROOF_OF_WORK,
             )
-            report.set_receipt(receipts.new_code())
+            code = receipts.new_code()
+            report.set_receipt(code)
+            key = sealing.prepare(report, code)
             report.save()
+            sealing.seal_to_readers(report, key)
             log(instance=report, action="requests.create", user=None)
             if data["status"] != Status.NEW:
                 log(

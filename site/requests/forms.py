@@ -18,6 +18,7 @@ from safechildhood.core.clean_input import strip_control_characters
 from safechildhood.registry.models import District
 
 from .models import TRANSITIONS, Category, DangerNow, Outcome, ReporterRole, Status
+from .receipts import normalise as normalise_code
 
 DISTRICT_UNKNOWN = "unknown"
 
@@ -46,6 +47,17 @@ def clean_text(value: str) -> str:
     check page's sealed state)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return strip_control_characters(value).strip()
+
+
+def check_phone(value: str) -> str:
+    """A phone number someone can be called back on (digits, spaces, brackets, +, -)."""
+    if value:
+        digits = re.sub(r"\D", "", value)
+        if not re.fullmatch(r"[\d\s()+\-.]+", value) or not 5 <= len(digits) <= 15:
+            raise forms.ValidationError(
+                _("Введите телефон цифрами, например 8 900 123-45-67"), code="invalid"
+            )
+    return value
 
 
 class GovukErrorsMixin:
@@ -84,14 +96,15 @@ class ReportForm(GovukErrorsMixin, forms.Form):
         label=_("Опишите, что происходит"),
         help_text=_(
             "Что вы видели или слышали, когда это было, кто рядом с ребёнком. Не обязательно "
-            "быть уверенным. Не больше %(max)s знаков."
-        )
-        % {"max": MAX_DESCRIPTION},
+            "быть уверенным."
+        ),
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "true"}),
         error_messages={
             "required": _("Опишите, что вас беспокоит"),
-            "max_length": _("Описание должно быть не длиннее %(limit_value)d знаков")
-            % {"limit_value": MAX_DESCRIPTION},
+            "max_length": _(
+                "Описание длиннее, чем можно: %(show_value)d знаков, а можно %(limit_value)d. "
+                "Сократите его — ваш текст остался в поле"
+            ),
         },
         max_length=MAX_DESCRIPTION,
         strip=False,
@@ -175,8 +188,10 @@ class ReportForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args, districts: list[District] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if districts is None:
-            districts = list(District.objects.only("pk", "name").order_by("name"))
-        self.district_names = {str(d.pk): d.name for d in districts}
+            districts = list(District.objects.only("pk", "name", "name_en").order_by("name"))
+        # In the visitor's language, in its alphabetical order.
+        named = sorted((d.local_name, str(d.pk)) for d in districts)
+        self.district_names = {pk: name for name, pk in named}
         self.fields["district"].choices = [
             ("", _("Выберите район")),
             *self.district_names.items(),
@@ -206,14 +221,7 @@ class ReportForm(GovukErrorsMixin, forms.Form):
         return self._clean_free_text("contact_name")
 
     def clean_contact_phone(self) -> str:
-        value = self._clean_free_text("contact_phone")
-        if value:
-            digits = re.sub(r"\D", "", value)
-            if not re.fullmatch(r"[\d\s()+\-.]+", value) or not 5 <= len(digits) <= 15:
-                raise forms.ValidationError(
-                    _("Введите телефон цифрами, например 8 900 123-45-67"), code="invalid"
-                )
-        return value
+        return check_phone(self._clean_free_text("contact_phone"))
 
     def clean_contact_email(self) -> str:
         value = self._clean_free_text("contact_email")
@@ -248,6 +256,15 @@ class ReportForm(GovukErrorsMixin, forms.Form):
                 _("Укажите телефон или электронную почту, чтобы с вами могли связаться"),
             )
         return data
+
+    def required_questions(self) -> list[str]:
+        """The labels of the questions a person must answer (the hint lists these, so it
+        cannot drift from the form). A question with a pre-chosen answer needs nothing."""
+        return [
+            str(field.label)
+            for field in self.fields.values()
+            if field.required and field.initial in (None, "")
+        ]
 
     # --- what the check page shows ---
 
@@ -301,6 +318,17 @@ class StatusLookupForm(GovukErrorsMixin, forms.Form):
         },
     )
 
+    def clean_code(self) -> str:
+        """The 16 digits; a code of another shape is explained and never looked up
+        (so it does not count against the allowance of wrong codes)."""
+        code = normalise_code(self.cleaned_data.get("code") or "")
+        if code is None:
+            raise forms.ValidationError(
+                _("Код обращения — это 16 цифр. Проверьте, что введены все цифры и только они"),
+                code="invalid",
+            )
+        return code
+
 
 class FollowUpForm(GovukErrorsMixin, forms.Form):
     body = forms.CharField(
@@ -310,8 +338,10 @@ class FollowUpForm(GovukErrorsMixin, forms.Form):
         strip=False,
         error_messages={
             "required": _("Напишите сообщение"),
-            "max_length": _("Сообщение должно быть не длиннее %(limit_value)d знаков")
-            % {"limit_value": MAX_DESCRIPTION},
+            "max_length": _(
+                "Сообщение длиннее, чем можно: %(show_value)d знаков, а можно %(limit_value)d. "
+                "Сократите его — ваш текст остался в поле"
+            ),
         },
     )
 

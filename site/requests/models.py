@@ -3,7 +3,9 @@
 Privacy rules the models keep:
 
 * Everything a person wrote (description, place, ages, contact details, messages,
-  internal notes) is an :class:`~safechildhood.requests.crypto.EncryptedTextField`.
+  internal notes) is a :class:`~safechildhood.requests.sealed_fields.SealedTextField`,
+  sealed under the report's own key, which only its readers and the reporter can open
+  (:mod:`safechildhood.requests.sealing`).
   What staff filter on (status, urgency, category, district, dates) stays plain.
 * No IP address, user agent or other trace of the reporter is a field anywhere.
 * The receipt code is never stored: only a slow hash and a short keyed lookup prefix
@@ -27,7 +29,7 @@ from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager, LogEntry
 from safechildhood.registry.models import District
 
 from . import receipts
-from .crypto import EncryptedTextField
+from .sealed_fields import SealedTextField
 
 # --- Choices -------------------------------------------------------------------------
 
@@ -96,6 +98,35 @@ class Outcome(models.TextChoices):
     FALSE_REPORT = "false_report", _("Ложное сообщение или спам")
 
 
+class Kind(models.TextChoices):
+    """What came in: a concern about a child, or a family asking help for itself."""
+
+    REPORT = "report", _("Сообщение о ребёнке")
+    FAMILY = "family", _("Просьба семьи о помощи")
+
+
+class FamilyTopic(models.TextChoices):
+    """What a family asking for help says is happening (the «Семейная диспетчерская» themes)."""
+
+    RELATIONS = "relations", _("Отношения с детьми")
+    UPBRINGING = "upbringing", _("Развитие и воспитание ребёнка")
+    MONEY = "money", _("Деньги, трудное материальное положение")
+    LEGAL = "legal", _("Юридические вопросы")
+    VIOLENCE = "violence", _("Насилие дома")
+    OTHER = "other", _("Другое")
+
+
+# What the family reads on the status page of its own request.
+FAMILY_STATUS_TEXT = {
+    Status.NEW: _("Просьба получена. Специалист позвонит вам в то время, которое вы указали."),
+    Status.TRIAGE: _("Специалист разбирается, чем помочь вашей семье."),
+    Status.TEAM_SENT: _("Специалисты работают с вашей семьёй."),
+    Status.FAMILY_SUPPORTED: _("Ваша семья получает поддержку."),
+    Status.REFERRED: _("Просьба передана службе, которая может помочь."),
+    Status.CLOSED: _("Работа по просьбе завершена."),
+}
+
+
 class Verification(models.TextChoices):
     """How the sender proved to be a person: staff may weigh unverified reports as spam."""
 
@@ -105,6 +136,9 @@ class Verification(models.TextChoices):
 
 
 # --- Reports ------------------------------------------------------------------------
+
+# What the sender's pages read to say who acts (routing.who_acts), loaded with the report.
+WHO_FIELDS = ("kind", "urgent", "status", "district", "service")
 
 
 def user_sees_all_districts(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -158,6 +192,14 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("Получено"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("Изменено"), auto_now=True)
     is_demo = models.BooleanField(_("Демонстрационное"), default=False)
+    # A family's own request (family.py) leaves category and danger_now empty: it was not
+    # asked about them; its topic is family_topic.
+    kind = models.CharField(
+        _("Вид обращения"), max_length=16, choices=Kind.choices, default=Kind.REPORT, db_index=True
+    )
+    family_topic = models.CharField(
+        _("Что происходит в семье"), max_length=16, choices=FamilyTopic.choices, blank=True
+    )
 
     # What staff sort and filter on: plain.
     category = models.CharField(_("Что беспокоит"), max_length=32, choices=Category.choices)
@@ -194,12 +236,13 @@ class Report(models.Model):
     )
 
     # What the person wrote: encrypted.
-    description = EncryptedTextField(_("Описание"))
-    place = EncryptedTextField(_("Место"), blank=True)
-    children_ages = EncryptedTextField(_("Возраст детей"), blank=True)
-    contact_name = EncryptedTextField(_("Имя"), blank=True)
-    contact_phone = EncryptedTextField(_("Телефон"), blank=True)
-    contact_email = EncryptedTextField(_("Электронная почта"), blank=True)
+    description = SealedTextField(_("Описание"))
+    place = SealedTextField(_("Место"), blank=True)
+    children_ages = SealedTextField(_("Возраст детей"), blank=True)
+    contact_name = SealedTextField(_("Имя"), blank=True)
+    contact_phone = SealedTextField(_("Телефон"), blank=True)
+    contact_email = SealedTextField(_("Электронная почта"), blank=True)
+    callback_time = SealedTextField(_("Когда можно позвонить"), blank=True)
 
     # Handling.
     status = models.CharField(
@@ -236,6 +279,13 @@ class Report(models.Model):
     submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     purged_at = models.DateTimeField(_("Содержание удалено"), null=True, blank=True)
+
+    # Sealing (see sealing.py): when the report moved to its own key (None: a Fernet
+    # report of old), and the report key wrapped under a key from the receipt code.
+    sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reporter_salt = models.CharField(max_length=32, blank=True, editable=False)
+    reporter_kdf_cost = models.CharField(max_length=32, blank=True, editable=False)
+    reporter_wrapped_key = models.TextField(blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -280,7 +330,7 @@ class Report(models.Model):
             receipt_lookup=receipts.lookup_prefix(code), purged_at__isnull=True
         ).exclude(receipt_hash="")
         for report in candidates.only(
-            "pk", "receipt_hash", "receipt_lookup", "status", "created_at"
+            "pk", "receipt_hash", "receipt_lookup", "created_at", *WHO_FIELDS
         )[:20]:
             if receipts.verify_code(report.receipt_hash, code):
                 return report
@@ -290,7 +340,12 @@ class Report(models.Model):
 
     @property
     def public_status_text(self) -> str:
-        return str(PUBLIC_STATUS_TEXT[Status(self.status)])
+        texts = FAMILY_STATUS_TEXT if self.is_family else PUBLIC_STATUS_TEXT
+        return str(texts[Status(self.status)])
+
+    @property
+    def is_family(self) -> bool:
+        return self.kind == Kind.FAMILY
 
     def allowed_transitions(self) -> list[tuple[str, str]]:
         if self.purged_at:
@@ -334,7 +389,7 @@ class ReportMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = EncryptedTextField(_("Сообщение"))
+    body = SealedTextField(_("Сообщение"), report_attr="report_id")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -361,7 +416,7 @@ class ReportNote(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = EncryptedTextField(_("Заметка"))
+    body = SealedTextField(_("Заметка"), report_attr="report_id")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -371,6 +426,49 @@ class ReportNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class CallBack(models.Model):
+    """A call back to a family that asked for help: when, whether it got through, what next.
+
+    Metadata only (what was said goes in a sealed note), so it stays after retention.
+    """
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Поговорили")
+        NO_ANSWER = "no_answer", _("Не ответили")
+        NOT_SAFE = "not_safe", _("Говорить было неудобно или небезопасно")
+        WRONG_NUMBER = "wrong_number", _("Номер не тот или не работает")
+
+    class Agreed(models.TextChoices):
+        CONSULTED = "consulted", _("Проконсультировали по телефону")
+        VISIT = "visit", _("Договорились о встрече или выезде")
+        SUPPORT = "support", _("Семью взяли на сопровождение")
+        REFERRED = "referred", _("Направили в другую службу")
+        CALL_AGAIN = "call_again", _("Договорились созвониться ещё раз")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="call_backs")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    called_at = models.DateTimeField(_("Когда звонили"), default=timezone.now)
+    result = models.CharField(_("Результат звонка"), max_length=16, choices=Result.choices)
+    agreed = models.CharField(
+        _("О чём договорились"), max_length=16, choices=Agreed.choices, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["called_at", "pk"]
+        verbose_name = _("Звонок семье")
+        verbose_name_plural = _("Звонки семьям")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_result_display()} ({self.called_at:%d.%m.%Y %H:%M})"
 
 
 class ReportNotification(models.Model):
@@ -459,6 +557,56 @@ def users_for_district(district_id: int | None) -> models.QuerySet:
     return User.objects.filter(can_view, is_active=True).distinct().order_by("username")
 
 
+# --- Sealed copies of report keys ----------------------------------------------------------
+
+
+class ReportKeyGrant(models.Model):
+    """The report key sealed to one reader's public key, or (no user) to the escrow key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="key_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    public_key = models.CharField(max_length=64)
+    sealed_key = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user"],
+                condition=Q(user__isnull=False),
+                name="requests_grant_one_per_reader",
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(user__isnull=True), name="requests_grant_one_escrow"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ReportKeyGrant {self.pk}: report {self.report_id} to {self.user_id or 'escrow'}"
+
+
+class PendingGrant(models.Model):
+    """A reader who may read a report but has no sealed copy of its key yet.
+
+    Someone who holds the key seals it for them: on their next admin request
+    (a few per request) or with «Выдать доступ» on the report page.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="pending_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="requests_pending_grant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"PendingGrant {self.pk}: report {self.report_id} for user {self.user_id}"
+
+
 # --- Audit log ----------------------------------------------------------------------------
 
 
@@ -504,3 +652,7 @@ class ReportLogEntry(BaseLogEntry):
     @property
     def object_id(self) -> int:
         return self.report_id
+
+
+# Alerts to staff live in their own module (issue 13); imported here so Django finds them.
+from .alert_models import AlertPreference, StaffAlert  # noqa: E402, F401

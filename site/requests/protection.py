@@ -41,6 +41,10 @@ LIMITS: dict[str, Limit] = {
     "status_failure": Limit(10, 60 * 60),
     "status_lookup": Limit(30, 10 * 60),
     "followup": Limit(10, 60 * 60),
+    # A family's own request (family.py): a name and a phone, so fewer are needed.
+    "family": Limit(3, 60 * 60),
+    "family_network": Limit(10, 60 * 60),
+    "family_form": Limit(30, 10 * 60),
 }
 RATE_LIMITS = RateLimits("requests:rl", LIMITS)
 is_limited = RATE_LIMITS.is_limited

@@ -19,9 +19,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import receipts
+from . import alerts, receipts, sealing
 from .forms import DISTRICT_UNKNOWN, has_contact
 from .models import (
+    WHO_FIELDS,
     DangerNow,
     Report,
     ReportMessage,
@@ -29,6 +30,7 @@ from .models import (
     ReportNotification,
     Status,
 )
+from .notifications import duty_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class AlreadySubmitted(Exception):
 def find_submitted(token: str) -> Report | None:
     return (
         Report.objects.filter(submission_key=submission_key(token))
-        .only("pk", "created_at", "urgent", "receipt_hash", "purged_at")
+        .only("pk", "created_at", "receipt_hash", "purged_at", *WHO_FIELDS)
         .first()
     )
 
@@ -67,9 +69,6 @@ def create_report(
     report, the others raise :class:`AlreadySubmitted` with it (the code is the same:
     :func:`receipts.code_for`).
     """
-    # Not at the top: tasks → retention → services would import this module half-made.
-    from .tasks import queue_notification
-
     code = receipts.code_for(token)
     district = answers.get("district")
     contact = has_contact(answers)
@@ -88,17 +87,32 @@ def create_report(
         contact_email=answers.get("contact_email", "") if contact else "",
         verified_by=verified_by,
         over_volume=over_volume,
-        submission_key=submission_key(token),
     )
+    store_new(report, code, token)
+    return report, code
+
+
+def store_new(report: Report, code: str, token: str) -> None:
+    """Seal, save, announce and audit a new report or family request, in one transaction.
+
+    Raises :class:`AlreadySubmitted` when another tap of the same page stored it first.
+    """
+    # Not at the top: tasks → retention → services would import this module half-made.
+    from .tasks import queue_notification
+
+    report.submission_key = submission_key(token)
     report.set_receipt(code)
+    key = sealing.prepare(report, code)
     try:
         with transaction.atomic():
             notify = _notify_now(report)
             report.save()
+            sealing.seal_to_readers(report, key)
             if notify:
-                notification = ReportNotification.objects.create(report=report)
-                transaction.on_commit(lambda: queue_notification(notification.pk))
+                _notify(report, queue_notification)
             data = {"urgent": report.urgent, "over_volume": report.over_volume}
+            if report.is_family:
+                data["kind"] = report.kind
             log(instance=report, action="requests.create", user=None, data=data)
     except IntegrityError:
         # PostgreSQL makes this insert wait for the other tap's commit, SQLite for its
@@ -107,7 +121,19 @@ def create_report(
         if stored is None:
             raise
         raise AlreadySubmitted(stored) from None
-    return report, code
+
+
+def _notify(report: Report, queue_notification) -> None:
+    """Alert the district's people; e-mail the SOS service's address when it has one.
+
+    The service's notification is also written when nobody could be alerted: then its
+    failure (no address anywhere) shows in the inbox as «Уведомление не доставлено».
+    """
+    alerted = alerts.alert_new_report(report)
+    if alerted and not duty_addresses(report):
+        return
+    notification = ReportNotification.objects.create(report=report)
+    transaction.on_commit(lambda: queue_notification(notification.pk))
 
 
 def _notify_now(report: Report) -> bool:
@@ -316,9 +342,12 @@ def reporter_follow_up(report: Report, body: str) -> ReportMessage:
         message = ReportMessage.objects.create(
             report=current, body=body, direction=ReportMessage.Direction.FROM_REPORTER
         )
+        already_flagged = current.unread_reporter_message
         current.unread_reporter_message = True
         current.save(update_fields=["unread_reporter_message", "updated_at"])
         log(instance=current, action="requests.message_from_reporter", user=None)
+        if not already_flagged:  # one alert until someone has read the replies
+            alerts.alert_reply(current)
     return message
 
 
@@ -340,6 +369,15 @@ def log_content_view(report: Report, user, shown_reply: int = 0) -> None:
         )
 
 
+def log_locked_view(report: Report, user) -> None:
+    """A staff view of a report whose key the user does not hold: audited all the same."""
+    log(instance=report, action="requests.view_locked", user=user)
+
+
+def log_grant(report: Report, user, count: int) -> None:
+    log(instance=report, action="requests.grant", user=user, data={"count": count})
+
+
 def purge(report: Report, user=None) -> None:
     """Strip a report of everything anyone wrote, and of its receipt.
 
@@ -354,13 +392,18 @@ def purge(report: Report, user=None) -> None:
             contact_name="",
             contact_phone="",
             contact_email="",
+            callback_time="",
             receipt_hash="",
             receipt_lookup="",
+            reporter_salt="",
+            reporter_kdf_cost="",
+            reporter_wrapped_key="",
             submission_key=None,
             unread_reporter_message=False,
             purged_at=timezone.now(),
         )
         report.messages.all().delete()
         report.notes.all().delete()
+        sealing.drop_keys(report)
         log(instance=report, action="requests.purge", user=user)
     logger.info("Report %s purged after the retention period", report.pk)

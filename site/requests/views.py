@@ -20,19 +20,19 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Locale, Page
 
-from safechildhood.core import protection
+from safechildhood.core import keys, protection
 from safechildhood.core.outage import resubmit_on_outage
 from safechildhood.registry.models import District
 
+from . import attempts, receipts, routing, sealing, services
 from . import protection as report_protection
-from . import receipts, services
 from .crypto import InvalidToken, open_box, seal_box
 from .forms import (
     ANSWER_FIELDS,
@@ -143,22 +143,28 @@ def _token_refused(request: HttpRequest, error: protection.TokenError) -> HttpRe
 
 
 def _districts():
-    return list(District.objects.only("pk", "name").order_by("name"))
+    return list(District.objects.only("pk", "name", "name_en").order_by("name"))
 
 
 # --- Start page ---------------------------------------------------------------------------
 
 
-# The content page for families who have been reported (demo content, editable in Wagtail).
+# The content page for families who have been reported (demo content, editable in Wagtail),
+# found by its Russian slug; a translation may have a slug of its own («/en/my-family-…/»).
 FAMILIES_PAGE_SLUG = "na-moyu-semyu-postupilo-soobshchenie"
 
 
 def _families_page():
+    """The families page in the visitor's language, or None (two queries at most)."""
     try:
         locale = Locale.get_active()
     except Locale.DoesNotExist:
         return None
-    return Page.objects.live().public().filter(slug=FAMILIES_PAGE_SLUG, locale=locale).first()
+    pages = Page.objects.live().public()
+    source = pages.filter(slug=FAMILIES_PAGE_SLUG).order_by("pk").first()
+    if source is None or source.locale_id == locale.pk:
+        return source
+    return pages.filter(translation_key=source.translation_key, locale=locale).first()
 
 
 @report_page
@@ -456,6 +462,8 @@ def _confirmation(request: HttpRequest, report: Report, code: str, repeated: boo
         "code_grouped": receipts.grouped(code),
         "urgent": report.urgent,
         "repeated": repeated,
+        "family": report.is_family,
+        "who": routing.who_acts(report),
     }
     return render(request, "requests/confirmation.html", context)
 
@@ -482,14 +490,73 @@ def _sent_again(request: HttpRequest, report: Report, token: str) -> HttpRespons
 # --- Status page ------------------------------------------------------------------------------
 
 
-def _status_context(report: Report, followup_form: FollowUpForm | None = None) -> dict[str, Any]:
-    messages = list(report.messages.all())
+def _status_context(
+    report: Report, key: bytes | None, followup_form: FollowUpForm | None = None
+) -> dict[str, Any]:
+    """The status page. Messages open with the report key the receipt code gave (`key`);
+    the page carries that key back for a reply, encrypted under a server key and valid
+    for ``STATUS_TOKEN_TTL``: the page alone, or the server alone, opens nothing."""
+    opened = key is not None or report.sealed_at is None
+    state = {"f": "followup", "r": report.pk, "l": report.receipt_lookup}
+    if key is not None:
+        state["k"] = keys.b64(key)
     return {
         "report": report,
-        "messages_list": messages,
+        "who": routing.who_acts(report),
+        "call_backs": list(report.call_backs.all()) if report.is_family else [],
+        "messages_list": list(report.messages.all()) if opened else [],
+        "messages_locked": not opened,
         "followup_form": followup_form or FollowUpForm(),
-        "status_token": seal_box({"f": "followup", "r": report.pk, "l": report.receipt_lookup}),
+        "status_token": seal_box(state),
     }
+
+
+def _wrong_code_message(left: int, window_end: dt.datetime) -> str:
+    """Not found, and how many tries are left before the lock (warn before it bites)."""
+    message = _("Обращение с таким кодом не найдено. Проверьте цифры.")
+    if left == 1:
+        return (
+            message
+            + " "
+            + _(
+                "Осталась последняя попытка: после ещё одной ошибки ввод кода "
+                "закроется до %(time)s."
+            )
+            % {"time": formats.time_format(window_end, "H:i")}
+        )
+    return message + " " + _("Осталось попыток: %(left)d.") % {"left": left}
+
+
+def _lookup_locked(request: HttpRequest, until: dt.datetime | None) -> HttpResponse:
+    """Too many codes tried from here: say until when, and repeat the numbers.
+
+    `until` None: not wrong codes but very many lookups in a short time
+    (``status_lookup``); the counter's window started at most that long ago, so the
+    time given is one by which it has surely ended.
+    """
+    if until is None:
+        until = timezone.localtime() + dt.timedelta(
+            seconds=report_protection.LIMITS["status_lookup"].window
+        )
+        message = _(
+            "С этого устройства или из этой сети очень часто проверяли коды. Попробуйте "
+            "снова после %(time)s. Если ребёнку угрожает опасность, не ждите: позвоните."
+        )
+    else:
+        message = _(
+            "С этого устройства или из этой сети много раз ввели код, которого у нас нет. "
+            "Чтобы никто не мог подобрать чужой код, проверка кодов отсюда закрыта до "
+            "%(time)s. Если ребёнку угрожает опасность, не ждите: позвоните."
+        )
+    response = _problem(
+        request,
+        429,
+        _("Ввод кода временно закрыт"),
+        message % {"time": formats.time_format(until, "H:i")},
+        show_status_link=True,
+    )
+    response["Retry-After"] = str(max(int((until - timezone.now()).total_seconds()), 1))
+    return response
 
 
 @report_page
@@ -511,21 +578,21 @@ def status(request: HttpRequest) -> HttpResponse:
         protection.read_token(request.POST.get(protection.TOKEN_FIELD), STATUS_FORM_NAME)
     except protection.TokenError as exc:
         return _token_refused(request, exc)
-    if report_protection.is_limited(request, "status_failure") or not report_protection.hit(
-        request, "status_lookup"
-    ):
-        return _too_many(request)
+    until = attempts.locked_until(request)
+    if until is not None:
+        return _lookup_locked(request, until)
 
     form = StatusLookupForm(request.POST)
     report = None
-    if form.is_valid():
+    if form.is_valid():  # a code of the wrong shape is explained and counts nowhere
+        if not report_protection.hit(request, "status_lookup"):
+            return _lookup_locked(request, None)
         report = Report.find_by_receipt(form.cleaned_data["code"])
         if report is None:
-            report_protection.hit(request, "status_failure")
-            form.add_error(
-                "code",
-                _("Обращение с таким кодом не найдено. Проверьте, что введены все 16 цифр."),
-            )
+            left = attempts.record_wrong_code(request)
+            if left == 0:
+                return _lookup_locked(request, attempts.window_end(request))
+            form.add_error("code", _wrong_code_message(left, attempts.window_end(request)))
     if report is None:
         return render(
             request,
@@ -533,7 +600,8 @@ def status(request: HttpRequest) -> HttpResponse:
             {"form": form, "form_token": protection.issue_token(STATUS_FORM_NAME)},
             status=400 if form.errors else 200,
         )
-    return render(request, "requests/status.html", _status_context(report))
+    key = sealing.open_for_reporter(report, receipts.normalise(form.cleaned_data["code"]) or "")
+    return render(request, "requests/status.html", _status_context(report, key))
 
 
 @report_page
@@ -561,11 +629,28 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
     if report is None:
         return _forbidden(request)
+    key = _token_key(token)
+    if key is not None:
+        sealing.open_with_key(report.pk, key)
+    elif report.sealed_at is not None:  # a reply must be sealed under the report's key
+        return _problem(
+            request,
+            409,
+            _("Ответить через сайт нельзя"),
+            _(
+                "У этого обращения нет ключа переписки для вашего кода, поэтому написать "
+                "специалистам через сайт нельзя. Чтобы что-то добавить, отправьте новое "
+                "сообщение или позвоните по телефонам, указанным на сайте."
+            ),
+            show_status_link=True,
+        )
     if not report_protection.hit(request, "followup"):
         return _too_many(request)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        return render(request, "requests/status.html", _status_context(report, form), status=400)
+        return render(
+            request, "requests/status.html", _status_context(report, key, form), status=400
+        )
     try:
         services.reporter_follow_up(report, form.cleaned_data["body"])
     except services.ReportGone:  # the retention period ended while the reporter wrote
@@ -578,9 +663,20 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                 "Если нужно, отправьте новое сообщение."
             ),
         )
-    context = _status_context(report)
+    context = _status_context(report, key)
     context["sent"] = True
     return render(request, "requests/status.html", context)
+
+
+def _token_key(token: dict[str, Any]) -> bytes | None:
+    raw = token.get("k")
+    if not isinstance(raw, str):
+        return None
+    try:
+        key = keys.unb64(raw)
+    except keys.CryptoError:
+        return None
+    return key if len(key) == keys.KEY_BYTES else None
 
 
 # --- Proof of work ------------------------------------------------------------------------------

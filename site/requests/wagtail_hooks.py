@@ -4,6 +4,7 @@ panel, the report pages, bulk actions, the audit-log actions of the timeline, an
 
 from __future__ import annotations
 
+from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,11 +12,22 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
 from . import admin_views
-from .models import InboxScope, Outcome, Report, ReportLogEntry, Status, user_sees_all_districts
+from .alert_models import AlertPreference, StaffAlert
+from .models import (
+    CallBack,
+    InboxScope,
+    Outcome,
+    Report,
+    ReportLogEntry,
+    Status,
+    user_sees_all_districts,
+)
+from .transfer import Reason
 
 
 class InboxMenuItem(MenuItem):
@@ -106,6 +118,9 @@ class ReportViewSet(ModelViewSet):
             path("<int:pk>/service/", admin_views.service_view, name="service"),
             path("<int:pk>/note/", admin_views.note_view, name="note"),
             path("<int:pk>/message/", admin_views.message_view, name="message"),
+            path("<int:pk>/grant/", admin_views.grant_view, name="grant"),
+            path("<int:pk>/call-back/", admin_views.call_back_view, name="call_back"),
+            path("<int:pk>/transfer/", admin_views.transfer_view, name="transfer"),
         ]
 
     def get_permissions_to_register(self):
@@ -197,6 +212,15 @@ def register_report_log_actions(actions) -> None:
     actions.register_action(
         "requests.purge", _("Удаление содержания"), _("Содержание удалено по сроку хранения")
     )
+    # Sealed reports (sealing.py): a page opened without the key, keys given to readers.
+    actions.register_action(
+        "requests.view_locked",
+        _("Просмотр без ключа"),
+        _("Открыта карточка обращения без доступа к его тексту"),
+    )
+    actions.register_action(
+        "requests.grant", _("Выдача доступа"), _("Ключ обращения выдан сотрудникам")
+    )
 
     @actions.register_action("requests.status")
     class StatusFormatter(LogFormatter):
@@ -212,6 +236,20 @@ def register_report_log_actions(actions) -> None:
             if data.get("outcome"):
                 outcome = dict(Outcome.choices).get(data["outcome"], data["outcome"])
                 message = f"{message} ({outcome})"
+            return message
+
+    @actions.register_action("requests.call_back")
+    class CallBackFormatter(LogFormatter):
+        label = _("Звонок семье")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = _("Звонок семье: %(result)s") % {
+                "result": dict(CallBack.Result.choices).get(data.get("result"), data.get("result"))
+            }
+            if data.get("agreed"):
+                agreed = dict(CallBack.Agreed.choices).get(data["agreed"], data["agreed"])
+                message = f"{message} ({agreed})"
             return message
 
     @actions.register_action("requests.assign")
@@ -237,3 +275,96 @@ def register_report_log_actions(actions) -> None:
         def format_message(self, log_entry):
             name = (log_entry.data or {}).get("service")
             return _("Служба: %(name)s") % {"name": name} if name else _("Служба снята")
+
+
+@hooks.register("register_log_actions")
+def register_alert_log_actions(actions) -> None:
+    """Alerts to staff (alerts.py); transfers between districts (transfer.py) below."""
+
+    @actions.register_action("requests.alert")
+    class AlertFormatter(LogFormatter):
+        label = _("Оповещение")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            kind = dict(StaffAlert.Kind.choices).get(data.get("kind"), data.get("kind"))
+            title = str(_("Оповещение «%(kind)s»") % {"kind": kind})
+            if data.get("urgent"):
+                title += " " + str(_("(срочно)"))
+            at_once, digest = data.get("to") or [], data.get("digest") or []
+            if not at_once and not digest:
+                return title + ": " + str(_("некому (нет сотрудников с адресом почты)"))
+            message = title + ": " + (", ".join(at_once) or "—")
+            if digest:
+                message += "; " + _("в ежедневной сводке: %(people)s") % {
+                    "people": ", ".join(digest)
+                }
+            return message
+
+    @actions.register_action("requests.alert_failed")
+    class AlertFailedFormatter(LogFormatter):
+        label = _("Оповещение не доставлено")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            kind = dict(StaffAlert.Kind.choices).get(data.get("kind"), data.get("kind"))
+            return _("Оповещение «%(kind)s» для %(user)s не удалось отправить") % {
+                "kind": kind,
+                "user": data.get("to", ""),
+            }
+
+
+@hooks.register("register_log_actions")
+def register_transfer_log_action(actions) -> None:
+    @actions.register_action("requests.transfer")
+    class TransferFormatter(LogFormatter):
+        label = _("Передача в район")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            reason = dict(Reason.choices).get(data.get("reason"), data.get("reason"))
+            message = _("Район: %(old)s → %(new)s (%(reason)s)") % {
+                "old": data.get("from") or _("не указан"),
+                "new": data.get("to"),
+                "reason": reason,
+            }
+            if data.get("assignee_removed"):
+                message += "; " + _("исполнитель снят")
+            if data.get("service_removed"):
+                message += "; " + _("служба снята")
+            return message
+
+
+# --- Account settings: when non-urgent alerts come ----------------------------------------------
+
+
+class AlertPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = AlertPreference
+        fields = ["non_urgent"]
+        widgets = {"non_urgent": forms.RadioSelect}
+
+
+class AlertPreferencePanel(BaseSettingsPanel):
+    """«Оповещения об обращениях» on the account page's notifications tab."""
+
+    name = "report_alerts"
+    title = _("Оповещения об обращениях")
+    tab = notifications_tab
+    order = 150
+    form_class = AlertPreferenceForm
+
+    def is_active(self) -> bool:
+        return self.user.has_perm("requests.view_report")
+
+    def get_form(self):
+        instance = AlertPreference.objects.filter(user=self.user).first()
+        instance = instance or AlertPreference(user=self.user)
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, instance=instance, prefix=self.name)
+        return self.form_class(instance=instance, prefix=self.name)
+
+
+@hooks.register("register_account_settings_panel")
+def alert_preference_panel(request, user, profile):
+    return AlertPreferencePanel(request, user, profile)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "safechildhood.core.clean_input.CleanInputMiddleware",
     # Database down: a 503 page without the database (after static files, before the session).
     "safechildhood.core.outage.DatabaseOutageMiddleware",
+    # Report keys opened in a request are forgotten when it ends (requests.sealed_fields).
+    "safechildhood.requests.sealed_fields.OpenKeysMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     # Staff sessions end when idle or too old; nothing of the admin before the second factor.
     "safechildhood.core.signin.middleware.StaffSessionMiddleware",
     "safechildhood.core.signin.middleware.SecondFactorMiddleware",
+    # The signed-in user's private key for this request (cookie half + session half).
+    "safechildhood.core.signin.keyring.KeyringMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -235,6 +239,16 @@ TWO_FACTOR_REQUIRED_PERMISSIONS = env.list(
     default=["requests.view_report", "core.reset_second_factor"],
 )
 TWO_FACTOR_REQUIRED_FOR_ALL_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL_STAFF", default=False)
+# Key pairs (safechildhood.core.signin.keyring): made at sign-in for superusers and for
+# holders of these permissions; unlocked with the password and kept for the session in
+# two halves, the session store and this cookie (HttpOnly, only sent to the admin).
+KEY_PAIR_PERMISSIONS = env.list("KEY_PAIR_PERMISSIONS", default=["requests.view_report"])
+KEYRING_COOKIE_NAME = "sc_keyring"
+KEYRING_COOKIE_PATH = "/admin/"
+# Argon2id cost (passes, bytes of memory) of keys derived from what people know: a staff
+# password (libsodium's "interactive" preset, paid once per sign-in) and a receipt code
+# (OWASP's minimum, paid on each send and status lookup; budget: 150 ms per report).
+KEYS_KDF_COSTS = {"password": (2, 64 * 1024 * 1024), "receipt": (2, 19 * 1024 * 1024)}
 WAGTAILADMIN_USER_LOGIN_FORM = "safechildhood.core.signin.forms.LoginForm"
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Безопасное детство")
 OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code: 1, 2, 4… s
@@ -327,30 +341,45 @@ REGISTRY_STALE_AFTER_DAYS = env.int("REGISTRY_STALE_AFTER_DAYS", default=180)
 # elsewhere). Its origin is added to the CSP's img-src below.
 REGISTRY_MAP_TILE_URL = env.str("REGISTRY_MAP_TILE_URL", default="")
 REGISTRY_MAP_TILE_ATTRIBUTION = env.str("REGISTRY_MAP_TILE_ATTRIBUTION", default="")
+# A place the gazetteer does not know may be looked up in the operator's own geocoder:
+# a Nominatim (…/search) or Photon (…/api) address; empty: off (the default: no visitor's
+# words go to anyone). Server-side, with a short timeout; nothing typed is logged.
+REGISTRY_GEOCODER_URL = env.str("REGISTRY_GEOCODER_URL", default="")
+REGISTRY_GEOCODER_KIND = env.str("REGISTRY_GEOCODER_KIND", default="nominatim")
+REGISTRY_GEOCODER_TIMEOUT = env.float("REGISTRY_GEOCODER_TIMEOUT", default=2.0)
 # Where «Сообщить об ошибке в записи» goes (comma-separated); empty: the active
 # members of the «Редакторы реестра» group who have an e-mail address.
 REGISTRY_CORRECTIONS_EMAIL = env.list("REGISTRY_CORRECTIONS_EMAIL", default=[])
 
 # --- Concern reports (safechildhood.requests) -----------------------------------------
-# Report content is encrypted at rest with Fernet keys (comma-separated; the first
-# encrypts, all decrypt: prepend a new key, run `manage.py rotate_report_keys`, then drop
-# the old one). Production refuses to start without them, like without SECRET_KEY.
-
-REPORTS_ENCRYPTION_KEYS = env.list("REPORTS_ENCRYPTION_KEYS", default=[])
-if not REPORTS_ENCRYPTION_KEYS and not DEBUG:
+# Reports are sealed to their readers' keys (safechildhood.requests.sealing, README
+# «Кто может прочитать обращение»). The escrow public key (made by `manage.py
+# create_escrow_key`; its private half kept offline by the operator) receives a copy of
+# every report key: production refuses to start without it.
+REPORTS_ESCROW_PUBLIC_KEY = env.str("REPORTS_ESCROW_PUBLIC_KEY", default="")
+if not REPORTS_ESCROW_PUBLIC_KEY and not DEBUG:
     raise ImproperlyConfigured(
-        "REPORTS_ENCRYPTION_KEYS is not set. Production refuses to start without it: reports "
-        "are encrypted at rest. Generate a key with `python -c 'from cryptography.fernet "
-        "import Fernet; print(Fernet.generate_key().decode())'` and keep it safe: without "
-        "it stored reports cannot be read."
+        "REPORTS_ESCROW_PUBLIC_KEY is not set. Production refuses to start without it: every "
+        "report key is sealed to it for recovery. Create the pair with `manage.py "
+        "create_escrow_key` and keep the private half offline."
     )
+# Fernet keys of reports stored before sealing (comma-separated). Needed only until
+# `manage.py seal_reports` has moved every report to the new scheme; then remove them:
+# nothing else uses them.
+REPORTS_ENCRYPTION_KEYS = env.list("REPORTS_ENCRYPTION_KEYS", default=[])
 # Closed reports are stripped of their content this many days after closing.
 REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=365)
 # Where a new report is announced when its district has no SOS service with an address.
 REPORTS_FALLBACK_EMAIL = env.str("REPORTS_FALLBACK_EMAIL", default="")
-# Promised reaction times (shown on the start page; overdue reports are flagged).
-REPORTS_URGENT_SLA_HOURS = env.int("REPORTS_URGENT_SLA_HOURS", default=1)
-REPORTS_SLA_HOURS = env.int("REPORTS_SLA_HOURS", default=24)
+# Promised reaction times (shown on the start page; overdue reports are flagged). An
+# urgent report still new after the first alerts the coordinators; a report without any
+# staff action for the second sends a reminder (requests/alerts.py). At least one hour.
+REPORTS_URGENT_SLA_HOURS = max(1, env.int("REPORTS_URGENT_SLA_HOURS", default=1))
+REPORTS_SLA_HOURS = max(1, env.int("REPORTS_SLA_HOURS", default=24))
+# Minutes between two checks for overdue reports (1 to 60), and the hour (site time, 0
+# to 23) of the daily digest for staff who chose it for non-urgent alerts.
+REPORTS_ALERT_CHECK_MINUTES = min(60, max(1, env.int("REPORTS_ALERT_CHECK_MINUTES", default=15)))
+REPORTS_DIGEST_HOUR = min(23, max(0, env.int("REPORTS_DIGEST_HOUR", default=8)))
 # Abuse protection: seconds a human needs at least to fill the form, and the proof of
 # work's cost (PBKDF2 iterations per attempt; about 256 attempts on average).
 REPORTS_MIN_FILL_SECONDS = env.int("REPORTS_MIN_FILL_SECONDS", default=5)

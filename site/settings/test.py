@@ -6,6 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DEBUG", "0")
 # A fixed, public test key for report encryption (never use it anywhere else).
 os.environ.setdefault("REPORTS_ENCRYPTION_KEYS", "x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=")
+# A fixed, public escrow key pair for tests; its private half is in tests/sealing.py.
+os.environ.setdefault("REPORTS_ESCROW_PUBLIC_KEY", "_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=")
 
 from .base import *  # noqa: E402
 
@@ -16,6 +18,9 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Argon2id at its minimum (1 pass, 64 KiB) for keys from passwords and receipt codes:
+# the same code paths, a thousand times faster. bench/ measures the production costs.
+KEYS_KDF_COSTS = {"password": (1, 64 * 1024), "receipt": (1, 64 * 1024)}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Off unless a test turns it on (tests/core/): most tests build content without signals.
 PAGE_CACHE_SECONDS = 0

@@ -56,12 +56,15 @@ def test_quick_exit_button_leaves_and_back_does_not_return(phone, live_server, e
     assert not phone.url.startswith(live_server.url), phone.url
 
 
-@pytest.mark.parametrize("keys", [["Escape"], ["Shift", "Shift", "Shift"]])
-def test_quick_exit_from_the_keyboard(desktop, live_server, exit_to, keys):
+def test_quick_exit_from_the_keyboard(desktop, live_server, exit_to):
+    """Shift three times, as GOV.UK's "Exit this page" (Esc is not a shortcut: issue 12)."""
     desktop.goto(live_server.url + "/")
     expect(desktop.locator("[data-quick-exit-hint]")).to_be_visible()
-    for key in keys:
-        desktop.keyboard.press(key)
+    desktop.keyboard.press("Escape")
+    desktop.wait_for_timeout(300)
+    assert desktop.url.startswith(live_server.url)
+    for _ in range(3):
+        desktop.keyboard.press("Shift")
     desktop.wait_for_url(exit_to)
     desktop.go_back()
     assert not desktop.url.startswith(live_server.url), desktop.url

@@ -23,8 +23,10 @@ def report_site(transactional_db, settings):
     from django.core.cache import cache
     from django.core.management import call_command
 
+    from safechildhood.core.signin import keyring
     from safechildhood.registry.models import District
     from tests.requests.factories import SPECIALISTS, make_staff
+    from tests.signin import staff_password
 
     reseed_migration_data()
     call_command("load_demo", verbosity=0)
@@ -39,6 +41,7 @@ def report_site(transactional_db, settings):
         make_staff("other", SPECIALISTS, [other]),
     ]:
         enrol_app(user)  # specialists sign in with a second factor
+        keyring.unlock(user, staff_password(user.get_username()))  # they signed in before
     yield mine
     cache.clear()
 

@@ -71,6 +71,7 @@ def answers(tmp_path_factory) -> dict[str, dict]:
         DJANGO_SETTINGS_MODULE="safechildhood.settings.base",
         SECRET_KEY="x" * 50,
         REPORTS_ENCRYPTION_KEYS="x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+        REPORTS_ESCROW_PUBLIC_KEY="_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
         ALLOWED_HOSTS="deti.example.org",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/safechildhood",
         STATIC_ROOT=str(static_root(tmp_path_factory.mktemp("static"))),

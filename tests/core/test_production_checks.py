@@ -22,6 +22,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-production-secret-key-for-this-test-only-0123456789",
     "REPORTS_ENCRYPTION_KEYS": "x0FcNDGkAlGPUgTgTppCBa2dZjeOmBjbVrvOilkCa7w=",
+    "REPORTS_ESCROW_PUBLIC_KEY": "_1e_Fes0i6Mj6Rvb-yMdV2gizxoDnuuhFs45DouvkSE=",
     "ALLOWED_HOSTS": "deti.example.org",
 }
 GOOD = {

@@ -23,12 +23,15 @@ FLAGS = ("open_now", "24x7", "free")
 
 def _last(query: str, name: str) -> str:
     """What Django's ``QueryDict.get`` gives a view: the last value, cleaned as the
-    middleware cleans it (control characters removed)."""
+    middleware cleans it (control characters removed). The URL's raw tabs and line
+    breaks never reach the server: ``urlsplit`` drops them (as browsers do), so the
+    test client sends ``?\ndistrict=x`` as ``?district=x``."""
     from django.http import QueryDict
 
     from safechildhood.core.clean_input import cleaned
 
-    return cleaned(QueryDict(query)).get(name, "").strip()
+    raw = query.translate({ord(c): None for c in "\t\r\n"})
+    return cleaned(QueryDict(raw)).get(name, "").strip()
 
 
 def registry_query(demo) -> st.SearchStrategy[str]:

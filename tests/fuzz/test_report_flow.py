@@ -323,10 +323,17 @@ def test_status_lookup(demo):
 
 
 def test_follow_up(demo):
+    from safechildhood.core import keys
     from safechildhood.requests.models import Report
+    from tests.sealing import escrow_key_of
 
     lookup = Report.objects.get(pk=demo.report_pk).receipt_lookup
-    tokens = st.sampled_from(["valid", "valid", "expired", "other_report", "forged", "empty"])
+    # A status page carries the report key its code opened (sealed reports); a page of a
+    # report moved by `seal_reports` has none and is told plainly it cannot reply (409).
+    report_key = keys.b64(escrow_key_of(demo.report_pk))
+    tokens = st.sampled_from(
+        ["valid", "valid", "expired", "other_report", "forged", "empty", "no_key"]
+    )
 
     @given(
         prefix=s.LANGUAGE_PREFIX,
@@ -336,9 +343,11 @@ def test_follow_up(demo):
         junk=JUNK_FIELDS,
     )
     def run(prefix, token_kind, body, headers, junk):
-        document = {"f": "followup", "r": demo.report_pk, "l": lookup}
+        keyless = {"f": "followup", "r": demo.report_pk, "l": lookup}
+        document = {**keyless, "k": report_key}
         status_token = {
             "valid": seal_box(document),
+            "no_key": seal_box(keyless),
             "expired": sealed(document, STALE),
             "other_report": seal_box({**document, "r": demo.report_pk + 10_000}),
             "forged": seal_box(document)[:-2],
@@ -348,7 +357,8 @@ def test_follow_up(demo):
         with example():
             before = counts()
             response = post(Client(), f"{prefix}/report/status/message/", pairs, headers, False)
-            assert_answer(response, {200, 400, 403}, "follow-up")
+            allowed = {400, 403, 409} if token_kind == "no_key" else {200, 400, 403}
+            assert_answer(response, allowed, "follow-up")
             after = counts()
             assert after.messages == before.messages + (response.status_code == 200)
             assert after.reports == before.reports

@@ -55,6 +55,14 @@ EXPECTED_PERMISSIONS = {
     "registry.view_district",
     "registry.view_servicecorrection",
     "registry.change_servicecorrection",
+    "registry.add_settlement",
+    "registry.change_settlement",
+    "registry.delete_settlement",
+    "registry.view_settlement",
+    "registry.add_everydayphrase",
+    "registry.change_everydayphrase",
+    "registry.delete_everydayphrase",
+    "registry.view_everydayphrase",
 }
 
 

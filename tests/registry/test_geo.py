@@ -102,9 +102,12 @@ def test_point_distances_lists_every_public_safe_point():
         ServiceArea.objects.filter(service=service),
         *VOLOGDA,
     )
-    kms = sorted(km for service_id, km in rows.values_list("service_id", "km"))
-    assert kms[0] == pytest.approx(0, abs=1e-6)  # the shelter counts as Vologda's centre
-    assert kms[1] == pytest.approx(python_haversine(VOLOGDA, CHEREPOVETS), rel=1e-9)
+    points = sorted((row["km"], row["_shown"], row["_located"]) for row in rows)
+    # The shelter counts as Vologda's centre, for ordering only: its distance is not shown.
+    assert points[0][0] == pytest.approx(0, abs=1e-6) and points[0][1:] == (0, 1)
+    # A district it serves orders it too, and is not shown either.
+    assert points[1][0] == pytest.approx(python_haversine(VOLOGDA, CHEREPOVETS), rel=1e-9)
+    assert points[1][1:] == (0, 0)
 
 
 def test_both_paths_give_the_same_numbers_and_order():

@@ -695,3 +695,12 @@ def test_the_whole_demo_registry_is_valid_hsds(client, demo_site):
     result = engine.plan(read_json_bytes(json.dumps(exported).encode(), "demo.json"))
     assert not result.errors, result.errors[:5]
     assert result.created == seen
+
+
+@pytest.mark.parametrize("path", ["%0A", "services/%0A", "a%0Ab", "%0D%0A"])
+def test_unknown_paths_with_line_breaks_are_json_404(client, path):
+    """Found by `make fuzz`: the API's catch-all did not match a line break and Django's
+    HTML 404 answered an API client."""
+    response = client.get(f"/api/hsds/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")

@@ -180,6 +180,19 @@ def test_dry_run_writes_nothing_and_apply_creates_everything(tmp_path, districts
     assert service in Service.objects.filter(pk=service.pk).search("примирение")
 
 
+def test_phone_kinds_are_read_whatever_language_is_active(tmp_path, districts):
+    """The export writes the kind in Russian («Горячая линия. …»); an import run while
+    English is active (a command after an English request, a test) read it as text, and
+    the demo's English pages showed «Горячая линия. в рабочее время»."""
+    from django.utils import translation
+
+    path = write_json(tmp_path, hsds_service())
+    with translation.override("en"):
+        engine.apply(plan_of(path))
+    phone = Service.objects.get(external_id="ext-0001").phones.get(number="8 (000) 000-11-01")
+    assert (phone.kind, phone.description) == (Phone.Kind.HOTLINE, "Бесплатно")
+
+
 def test_reimport_updates_by_external_id_instead_of_duplicating(tmp_path, districts):
     engine.apply(plan_of(write_json(tmp_path, hsds_service())))
     changed = hsds_service(

@@ -195,23 +195,28 @@ def test_with_distance_radius_uses_the_nearest_location_and_service_areas():
         latitude=CHEREPOVETS[0],
         longitude=CHEREPOVETS[1],
     )
-    # A hotline located far away that serves Vologda.
+    # A hotline located far away that serves Vologda: its distance is to its own place
+    # (honest: «0 км» from Vologda would be false), and only a service with no place
+    # at all is placed by the districts it serves.
     hotline = _service_at("Линия", VELIKY_USTYUG)
-    ServiceAreaFactory(
-        service=hotline, district=DistrictFactory(latitude=VOLOGDA[0], longitude=VOLOGDA[1])
-    )
+    vologda = DistrictFactory(latitude=VOLOGDA[0], longitude=VOLOGDA[1])
+    ServiceAreaFactory(service=hotline, district=vologda)
+    team = ServiceFactory(name="Выездная бригада")
+    ServiceAreaFactory(service=team, district=vologda)
 
     rows = {s.name: s.distance_km for s in Service.objects.with_distance(*CHEREPOVETS)}
     assert rows["Далеко"] == pytest.approx(0, abs=0.01)
     assert rows["Рядом"] == pytest.approx(113, abs=5)
-    assert rows["Линия"] == pytest.approx(113, abs=5)
+    assert rows["Линия"] == pytest.approx(490, abs=30)
+    assert rows["Выездная бригада"] is None
 
     within = list(Service.objects.with_distance(*VOLOGDA, max_km=50))
-    assert set(within) == {near, hotline}
+    assert set(within) == {near, team}
 
 
-def test_distance_to_confidential_location_is_measured_to_district_centre():
-    """Ordering by distance must not let anyone triangulate a shelter."""
+def test_distance_to_confidential_location_is_never_shown_and_orders_by_district_centre():
+    """Ordering by distance must not let anyone triangulate a shelter, and no distance
+    is shown for it at all."""
     district = DistrictFactory(latitude=VOLOGDA[0], longitude=VOLOGDA[1])
     shelter = ServiceFactory(name="Кризисный центр")
     LocationFactory(
@@ -221,8 +226,10 @@ def test_distance_to_confidential_location_is_measured_to_district_centre():
         longitude=CHEREPOVETS[1],
         is_confidential=True,
     )
-    row = Service.objects.with_distance(*CHEREPOVETS).get(pk=shelter.pk)
-    assert row.distance_km == pytest.approx(113, abs=5)
+    between = _service_at("Между", (59.18, 38.9))  # ~55 km from Cherepovets
+    rows = list(Service.objects.with_distance(*CHEREPOVETS))
+    assert rows == [between, shelter]  # the shelter counts as Vologda's centre, ~113 km
+    assert rows[1].distance_km is None
 
 
 # --- districts served -------------------------------------------------------------------

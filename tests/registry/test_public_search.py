@@ -304,8 +304,9 @@ def test_a_request_from_raw_input_collects_every_message(data):
     assert results.messages == list(request.messages)
 
 
-def test_location_only_service_area_service_has_distance(data):
-    """A hotline with no place of its own is measured from the districts it serves."""
+def test_service_area_only_service_is_found_but_shows_no_distance(data):
+    """A hotline with no place of its own is ordered by the districts it serves, but
+    shows no distance: «0 км» from a place it is not at would be false (issue 12, 4)."""
     places, services = data
     hotline = ServiceFactory(name="Телефон доверия (демо)", kinds=["helpline"])
     from .factories import ServiceAreaFactory
@@ -313,7 +314,7 @@ def test_location_only_service_area_service_has_distance(data):
     ServiceAreaFactory(service=hotline, district=places["sokol"])
     results = search_services(SearchRequest(near=SOKOL, filters={"kind": "helpline"}))
     assert results.items == [hotline]
-    assert results.items[0].distance_km == pytest.approx(0, abs=0.01)
+    assert results.items[0].distance_km is None
     assert LocationFactory  # factories stay importable for the other tests
 
 

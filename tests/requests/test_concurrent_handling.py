@@ -31,6 +31,15 @@ from .factories import SPECIALISTS, ReportFactory, make_staff
 pytestmark = pytest.mark.django_db
 
 
+def reporter_token(report) -> str:
+    """The status page's token, carrying the report key the receipt code opened."""
+    from safechildhood.core import keys
+    from tests.sealing import escrow_key_of
+
+    state = {"f": "followup", "r": report.pk, "l": report.receipt_lookup}
+    return seal_box({**state, "k": keys.b64(escrow_key_of(report.pk))})
+
+
 @pytest.fixture
 def report(district):
     return ReportFactory(district=district, receipt_lookup="0badc0de")
@@ -173,7 +182,7 @@ def test_notes_and_messages_are_kept_whatever_changed_meanwhile(report, anna, bo
 def test_a_reply_that_arrives_while_staff_close_stops_the_close(client, report, anna):
     a = logged_in(anna)
     anna_page = page_forms(a, report)
-    token = seal_box({"f": "followup", "r": report.pk, "l": report.receipt_lookup})
+    token = reporter_token(report)
     reply = client.post(
         "/report/status/message/", {"status_token": token, "body": "Сегодня снова кричали"}
     )
@@ -324,7 +333,7 @@ def test_a_reporter_replies_while_staff_close(migration_data, report, anna, slow
     a = logged_in(anna)
     a.raise_request_exception = False
     anna_page = page_forms(a, report)
-    token = seal_box({"f": "followup", "r": report.pk, "l": report.receipt_lookup})
+    token = reporter_token(report)
     reporter = Client(raise_request_exception=False)
     closing, replying = at_once(
         _poster(

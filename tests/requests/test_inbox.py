@@ -17,7 +17,7 @@ from safechildhood.requests.models import (
 )
 
 from .conftest import soup
-from .factories import ReportFactory
+from .factories import ReportFactory, for_bulk_create
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_list_is_paginated_with_a_constant_number_of_queries(
         client.get("/admin/inbox/")
     Report.objects.bulk_create(
         [
-            Report(
+            for_bulk_create(
                 category=Category.NEGLECT,
                 description="Описание",
                 district=district,

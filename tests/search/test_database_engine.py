@@ -53,11 +53,34 @@ def test_word_forms_find_each_other_on_either_database(home, text, query):
     assert [match.pk for match in answer.matches] == [page.pk]
 
 
-def test_every_word_must_match(home):
-    StandardPageFactory(parent=home, title="Травля")
+def test_results_with_every_word_come_first_then_those_with_some(home):
+    """Issue 12: «травля школа» found only pages with both words; one word is enough,
+    after every page holding both."""
+    one = StandardPageFactory(parent=home, title="Травля")
     both = StandardPageFactory(parent=home, title="Травля в школе")
+    other = StandardPageFactory(parent=home, title="Кружки в школе")
+    StandardPageFactory(parent=home, title="Совсем о другом")
     answer = DatabaseEngine().search("травля школа", language="ru", types=[TYPE_PAGE])
-    assert [match.pk for match in answer.matches] == [both.pk]
+    found = [match.pk for match in answer.matches]
+    assert found[0] == both.pk
+    assert sorted(found[1:]) == sorted([one.pk, other.pk])
+    assert answer.counts[TYPE_PAGE] == 3
+
+
+def test_a_word_in_no_document_does_not_hide_the_others(home):
+    page = StandardPageFactory(parent=home, title="Травля в школе")
+    answer = DatabaseEngine().search("сына травят в школе", language="ru", types=[TYPE_PAGE])
+    assert [match.pk for match in answer.matches] == [page.pk]
+
+
+def test_every_word_held_outranks_a_stronger_single_word(home):
+    """A page repeating one word many times still comes after one holding every word."""
+    repeated = StandardPageFactory(
+        parent=home, title="Травля, травля, травля", introduction="Травля. " * 30
+    )
+    both = StandardPageFactory(parent=home, title="Справка", introduction="Травля в школе.")
+    answer = DatabaseEngine().search("травля школа", language="ru", types=[TYPE_PAGE])
+    assert [match.pk for match in answer.matches] == [both.pk, repeated.pk]
 
 
 def test_counts_cover_every_type_and_the_window_only_the_chosen(home):

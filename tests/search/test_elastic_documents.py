@@ -58,7 +58,7 @@ def test_both_languages_share_the_mapping():
     fields = mapping["properties"]
     assert fields["title"] == {"type": "text", "analyzer": "site_text"}
     assert fields["body"] == {"type": "text", "analyzer": "site_text"}
-    for keyword in ("type", "kinds", "districts"):
+    for keyword in ("type", "kinds", "groups", "districts"):
         assert fields[keyword] == {"type": "keyword"}
     assert fields["pk"] == {"type": "integer"}
     assert fields["date"] == {"type": "date"}
@@ -188,6 +188,7 @@ def test_service_document(shelter):
     assert source["type"] == "service"
     assert source["title"] == "Кризисное отделение для женщин"
     assert source["kinds"] == ["helpline", "women_crisis"]
+    assert source["groups"] == ["women_violence"]  # the target groups' codes, to boost on
     assert source["districts"] == ["sokolskij", "vologda"]
     assert source["is_24_7"] is True
     body = source["body"]

@@ -28,9 +28,12 @@ def body(search) -> dict:
 def text_clauses(search_dict: dict) -> list[dict]:
     """The should clauses of the text query, wherever the kind boost put it."""
     query = search_dict["query"]
-    if "function_score" in query:
+    while "function_score" in query:
         query = query["function_score"]["query"]
-    return query["bool"]["should"]
+    should = query["bool"]["should"]
+    if "multi_match" not in should[0]:  # the kinds' services found without the words
+        should = should[0]["bool"]["should"]
+    return should
 
 
 def all_keys(value) -> set[str]:
@@ -44,21 +47,38 @@ def all_keys(value) -> set[str]:
 # --- site_search ---------------------------------------------------------------------
 
 
-def test_plain_words_match_title_and_body_with_every_word():
-    clauses = text_clauses(body(queries.site_search("семейная медиация")))
-    exact, fuzzy, phrase = clauses
+def test_any_word_matches_and_every_word_comes_first():
+    """Issue 12: every word had to match; now any word does, and a document holding
+    every word scores :data:`ALL_WORDS_WEIGHT` more, above any text score."""
+    search_dict = body(queries.site_search("семейная медиация"))
+    assert search_dict["query"]["bool"]["minimum_should_match"] == 1
+    exact, fuzzy, phrase, every = text_clauses(search_dict)
     assert exact["multi_match"] == {
         "query": "семейная медиация",
         "fields": ["title^3", "body"],
         "type": "cross_fields",
-        "operator": "and",
+        "operator": "or",
     }
     assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
-    assert fuzzy["multi_match"]["operator"] == "and"
+    assert fuzzy["multi_match"]["operator"] == "or"
     assert fuzzy["multi_match"]["fields"] == ["title^3", "body"]
     assert fuzzy["multi_match"]["boost"] < 1  # a typo never outranks the right word
     assert phrase["multi_match"]["type"] == "phrase"
     assert phrase["multi_match"]["boost"] > 1
+    assert every == {
+        "constant_score": {
+            "filter": {
+                "multi_match": {
+                    "query": "семейная медиация",
+                    "fields": ["title^3", "body"],
+                    "type": "cross_fields",
+                    "operator": "and",
+                }
+            },
+            "boost": queries.ALL_WORDS_WEIGHT,
+        }
+    }
+    assert queries.ALL_WORDS_WEIGHT < queries.GROUP_WEIGHT < queries.KIND_WEIGHT
 
 
 @pytest.mark.parametrize(
@@ -78,7 +98,8 @@ def test_visitor_syntax_is_only_words(raw, expected):
     assert "simple_query_string" not in keys
     assert "match_all" not in keys
     for clause in text_clauses(search_dict):
-        assert clause["multi_match"]["query"] == expected
+        match = clause.get("multi_match") or clause["constant_score"]["filter"]["multi_match"]
+        assert match["query"] == expected
 
 
 def test_type_filter_narrows_hits_not_counts():
@@ -126,6 +147,45 @@ def test_kind_boost_only_with_kinds():
     ]
     # The text query is unchanged underneath.
     assert text_clauses(boosted) == text_clauses(plain)
+
+
+def test_services_of_a_named_kind_are_found_without_the_words():
+    """«помирить» is in no document: the services of the kind it names match anyway."""
+    boosted = body(queries.site_search("помирить", kinds={"reconciliation": 1}))
+    matched = boosted["query"]["function_score"]["query"]["bool"]
+    assert matched["minimum_should_match"] == 1
+    text, named = matched["should"]
+    assert "multi_match" in text["bool"]["should"][0]
+    assert named == {
+        "bool": {
+            "filter": [{"term": {"type": TYPE_SERVICE}}, {"terms": {"kinds": ["reconciliation"]}}]
+        }
+    }
+
+
+def test_named_target_groups_weigh_less_than_kinds_and_find_nothing_alone():
+    both = body(
+        queries.site_search("муж бьёт", kinds={"women_crisis": 2, "group:women_violence": 2})
+    )
+    groups = both["query"]["function_score"]
+    assert groups["functions"] == [
+        {
+            "filter": {
+                "bool": {
+                    "filter": [
+                        {"term": {"type": TYPE_SERVICE}},
+                        {"terms": {"groups": ["women_violence"]}},
+                    ]
+                }
+            },
+            "weight": 2 * queries.GROUP_WEIGHT,
+        }
+    ]
+    kinds = groups["query"]["function_score"]
+    assert kinds["functions"][0]["weight"] == 2 * queries.KIND_WEIGHT
+    only_groups = body(queries.site_search("подросток", kinds={"group:teenagers": 1}))
+    # A group orders services; it adds none that hold no word.
+    assert "terms" not in json.dumps(only_groups["query"]["function_score"]["query"])
 
 
 def test_highlight_settings():
@@ -263,7 +323,7 @@ def test_engine_turns_hits_and_buckets_into_an_answer(elastic):
     assert answer.total == 5
     (request,) = elastic.requests
     assert request["index"] == ["safechildhood-ru"]  # the language's alias, lower case
-    assert request["body"]["query"]["function_score"]["functions"][0]["weight"] == 1000
+    assert request["body"]["query"]["function_score"]["functions"][0]["weight"] == 10000
 
 
 def test_engine_counts_every_type_whatever_it_asks_for(elastic):

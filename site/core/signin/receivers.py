@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from . import session
+from . import keyring, session  # noqa: F401 (keyring connects its receivers)
 
 
 @receiver(user_logged_in, dispatch_uid="core.signin.session_start")

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from wagtail.models import Page, Site
 
 from ..localization import active_locale, in_active_locale
@@ -71,3 +73,24 @@ def localized_page(context: template.Context, page: Page | None) -> Page | None:
     if page is None:
         return None
     return in_active_locale(page, active_locale(context.get("request")))
+
+
+@register.simple_tag
+def char_counter(field_id: str, limit: int, quiet: bool = False) -> str:
+    """The length limit of a field, visible: a hint without JavaScript, a live counter
+    with it (site/static/js/forms.js). The field itself has no maxlength, so that a
+    paste is never cut silently; the server refuses an over-long text and keeps it.
+
+    `quiet` (search boxes): shown only near the limit; without JavaScript the search
+    page says when it searched only the first characters (search.query.clean_query).
+    """
+    return format_html(
+        '<p class="hint char-count" id="{}-counter" data-counter-for="{}" '
+        'data-text-left="{}" data-text-over="{}"{}>{}</p>',
+        field_id,
+        field_id,
+        gettext("Осталось знаков: %(count)s из %(limit)s."),
+        gettext("Текст длиннее, чем можно: лишних знаков — %(count)s (можно %(limit)s)."),
+        mark_safe(" data-counter-quiet hidden") if quiet else "",  # noqa: S308 - a constant
+        gettext("Не больше %(limit)s знаков.") % {"limit": limit},
+    )

@@ -22,5 +22,5 @@ urlpatterns = [
     re_path(rf"^taxonomies/{ID}/?$", views.taxonomy_detail, name="taxonomy"),
     re_path(r"^taxonomy_terms/?$", views.taxonomy_term_list, name="taxonomy_terms"),
     re_path(rf"^taxonomy_terms/{ID}/?$", views.taxonomy_term_detail, name="taxonomy_term"),
-    re_path(r"^(?P<path>.*)$", views.not_found),
+    re_path(r"^(?P<path>(?s:.*))$", views.not_found),  # (?s): a newline is a path too
 ]

@@ -40,6 +40,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..fields import DATE, INTEGER, TEXT, hsds_read
@@ -562,14 +564,21 @@ def _phone_records(phones: list[dict], prefix: str, error) -> list[PhoneRecord]:
             continue
         description = values.text(phone.get("description"))
         kind = Phone.Kind.MOBILE if phone.get("type") == "cell" else Phone.Kind.DAYTIME
-        for choice in Phone.Kind:
-            label = str(choice.label)
+        for choice, label in _phone_kind_labels():
             if description.casefold().startswith(label.casefold()):
                 kind = choice.value
                 description = description[len(label) :].lstrip(" .,;:—-")
                 break
         records.append(PhoneRecord(field, number, kind, description))
     return records
+
+
+def _phone_kind_labels() -> list[tuple[Phone.Kind, str]]:
+    """Each phone kind's label as the export writes it (the site's own language,
+    whatever language the import runs in), then in the active language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = [(choice, str(choice.label)) for choice in Phone.Kind]
+    return labels + [(choice, str(choice.label)) for choice in Phone.Kind]
 
 
 def _schedules(data: dict, record: ServiceRecord, error, warning) -> None:

@@ -16,7 +16,8 @@ is never shown with its address or coordinates. Public code must go through
 public-safe coordinates so that ordering cannot reveal a shelter's position.
 
 The package: ``common`` (HSDS identifiers, slugs), ``districts``, ``organizations``,
-``taxonomy`` (kinds of help, target groups), ``services``, ``locations`` (places and
+``taxonomy`` (kinds of help, target groups), ``vocabulary`` (the everyday words that
+name them), ``services``, ``settlements`` (the gazetteer), ``locations`` (places and
 service areas), ``phones`` and ``schedules``; opening-hours rules are in
 ``registry.hours``. Everything public is importable from here, as before the split.
 """
@@ -33,13 +34,16 @@ from .organizations import Organization
 from .phones import AbstractPhone, OrganizationPhone, Phone
 from .schedules import ICAL_DAYS, Schedule, ScheduleException, Weekday
 from .services import Service, ServiceQuerySet
+from .settlements import Settlement
 from .taxonomy import ServiceKind, TargetGroup, TaxonomyQuerySet, TaxonomyTerm
+from .vocabulary import EverydayPhrase
 
 __all__ = [
     "HSDS_NAMESPACE",
     "ICAL_DAYS",
     "AbstractPhone",
     "District",
+    "EverydayPhrase",
     "HSDSIdentifiedMixin",
     "Location",
     "Organization",
@@ -52,6 +56,7 @@ __all__ = [
     "ServiceCorrection",
     "ServiceKind",
     "ServiceQuerySet",
+    "Settlement",
     "TargetGroup",
     "TaxonomyQuerySet",
     "TaxonomyTerm",

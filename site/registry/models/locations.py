@@ -112,7 +112,10 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
     def public_label(self) -> str:
         """What to print for this place: the address, or «Район: …, адрес не раскрывается»."""
         if self.is_confidential:
-            return str(_("%(district)s (адрес сообщают по телефону)") % {"district": self.district})
+            return str(
+                _("%(district)s (адрес сообщают по телефону)")
+                % {"district": self.district.local_name}
+            )
         return self.address
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,28 +91,30 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     ) -> ServiceQuerySet:
         """Annotate ``distance_km`` and order nearest first (services without places last).
 
-        The distance is to the nearest public-safe point of the service: its
-        locations (a confidential one counts as its district's centre) and the
-        centres of the districts it serves. With ``max_km`` only services within
-        that radius are kept, prefiltered by a bounding box.
+        ``distance_km`` is to the service's nearest public place (``None`` when it has
+        none: confidential or unplaced locations, or only districts it serves). The
+        order also counts public-safe points (``registry.geo``): a confidential place
+        as its district's centre, and for a service with no location the centres of
+        the districts it serves. ``max_km`` keeps services whose ordering point is
+        within that radius.
         """
-        locations = geo.place_points(Location.objects.filter(service=OuterRef("pk")))
+        own = Location.objects.filter(service=OuterRef("pk"))
+        locations = geo.place_points(own)
         areas = geo.area_points(ServiceArea.objects.filter(service=OuterRef("pk")))
-        if max_km is not None:
-            locations = geo.within(locations, latitude, longitude, max_km)
-            areas = geo.within(areas, latitude, longitude, max_km)
+        # No bounding-box prefilter of the points: a place outside the box must still
+        # keep its service from falling back to the districts it serves.
 
         def nearest(rows: models.QuerySet) -> Subquery:
             rows = geo.with_km(rows, latitude, longitude)
             return Subquery(rows.order_by("km").values("km")[:1], output_field=models.FloatField())
 
-        by_location, by_area = nearest(locations), nearest(areas)
         qs = self.annotate(
-            distance_km=Least(Coalesce(by_location, by_area), Coalesce(by_area, by_location))
+            distance_km=nearest(geo.public_places(own)),
+            _order_km=Coalesce(nearest(locations), nearest(areas)),
         )
         if max_km is not None:
-            qs = qs.filter(distance_km__lte=max_km)
-        return qs.order_by(F("distance_km").asc(nulls_last=True), "name", "pk")
+            qs = qs.filter(_order_km__lte=max_km)
+        return qs.order_by(F("_order_km").asc(nulls_last=True), "name", "pk")
 
     def with_public_related(self) -> ServiceQuerySet:
         """Everything a result card or a service page shows, in a constant number of queries."""
@@ -473,12 +475,14 @@ class Service(
         )
 
     def district_names(self) -> str:
-        """Districts (and their regions) the service is in or serves: indexed for search."""
+        """Districts (and their regions) the service is in or serves, in every language
+        they have names in: indexed for search."""
         names: list[str] = []
         for place in [*self.locations.all(), *self.service_areas.all()]:
             if place.district_id:
-                names += [place.district.name, place.district.region]
-        return " ".join(dict.fromkeys(names))
+                district = place.district
+                names += [district.name, district.region, district.name_en, district.region_en]
+        return " ".join(dict.fromkeys(name for name in names if name))
 
     def districts(self) -> list[District]:
         """Own locations' districts first, then service areas; no duplicates (uses prefetch)."""

@@ -68,7 +68,7 @@ def district_options(options, selected) -> SafeString:
         items = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            ((d.slug, " selected" if d.slug == chosen else "", d.name) for d in districts),
+            ((d.slug, " selected" if d.slug == chosen else "", d.local_name) for d in districts),
         )
         groups.append(format_html('<optgroup label="{}">{}</optgroup>', region, items))
     return mark_safe("".join(groups))  # noqa: S308 (each part is format_html output)

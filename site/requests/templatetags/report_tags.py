@@ -16,6 +16,13 @@ def govuk_widget(field: BoundField, css_class: str = "input") -> SafeString:
     if field.errors:
         described.append(f"{field.auto_id}-error")
     attrs = {"class": f"{css_class} {css_class}--error" if field.errors else css_class}
+    limit = getattr(field.field, "max_length", None)
+    if limit:
+        # No maxlength: browsers cut a paste at it without a word. The counter
+        # (site_tags.char_counter) shows the limit; the server refuses and keeps the text.
+        attrs["maxlength"] = False
+        attrs["data-char-limit"] = str(limit)
+        described.append(f"{field.auto_id}-counter")
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:

@@ -1,9 +1,12 @@
 /* Quick exit ("Быстро покинуть сайт"), after GOV.UK's "Exit this page".
  *
- * Click the button, press Esc, or press Shift three times within five seconds:
- * the page is blanked at once, then replaced by a neutral site with
- * location.replace(), so the Back button does not come back here.
- * Without JavaScript the button is a plain link to the neutral site.
+ * Click the button, or press Shift three times within five seconds (GOV.UK's current
+ * shortcut; GOV.UK dropped Escape because Esc already closes dialogs, menus and
+ * autocomplete lists and stops page loads, so people pressed it by accident, also
+ * while typing): the page is blanked at once, then replaced by a neutral site with
+ * location.replace(), so the Back button does not come back here. Esc does nothing
+ * here. What was typed in a form stays in this tab's draft (forms.js) for when the
+ * person comes back on purpose. Without JavaScript the button is a plain link.
  */
 (function () {
   "use strict";
@@ -36,10 +39,6 @@
   }
 
   function onKeyDown(event) {
-    if (event.key === "Escape" || event.key === "Esc") {
-      exitPage(event);
-      return;
-    }
     if (event.key === "Shift" && !event.repeat) {
       shiftCount += 1;
       if (!shiftTimer) shiftTimer = window.setTimeout(resetShift, SHIFT_WINDOW_MS);
