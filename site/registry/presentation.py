@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .hours import DayHours, is_open_at, upcoming_exceptions, week_hours
+from .hours import DayHours, is_open_at, opening_note, upcoming_exceptions, week_hours
 from .models import ScheduleException, Service
 
 
@@ -79,6 +79,7 @@ class ServicePage:
     kinds: list  # ServiceKind rows or listing.Term (translated names)
     target_groups: list
     open_now: bool
+    opening_note: str  # «Откроется завтра в 9:00» while closed
     alert: str
     week: list[DayHours]
     exceptions: list[ScheduleException]
@@ -99,12 +100,14 @@ def service_page(
     """Prepare the service page (prefetched relations; works on an unsaved preview too)."""
     places = list(service.locations.all())
     service.page_url = service_url(service)
+    open_now = is_open_at(service)
     return ServicePage(
         service=service,
         url=service.page_url,
         kinds=localized(service.kinds.all(), kinds),
         target_groups=localized(service.target_groups.all(), groups),
-        open_now=is_open_at(service),
+        open_now=open_now,
+        opening_note="" if open_now else opening_note(service),
         alert=service.current_alert,
         week=week_hours(service),
         exceptions=upcoming_exceptions(service),
