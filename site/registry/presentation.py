@@ -49,6 +49,37 @@ def decorate(services: Iterable[Service], kinds: Mapping[str, object]) -> None:
         service.distance = getattr(service, "distance_km", None)
 
 
+@dataclass
+class KindGroup:
+    """One kind on a district page: the cards of services whose first kind it is, and the
+    names of those shown under an earlier kind (a link to their card, not a second card)."""
+
+    kind: object | None  # a localized kind term; None for services without a kind
+    cards: list[Service]
+    also: list[Service]
+
+    @property
+    def count(self) -> int:
+        return len(self.cards) + len(self.also)
+
+
+def group_by_kind(services: list[Service], kinds: Mapping[str, object]) -> list[KindGroup]:
+    """Each service once, under the first of its kinds in the taxonomy's order: a district
+    page that repeated each service under every kind ran to 12 screens for 5 services."""
+    groups, shown = [], set()
+    for code, kind in kinds.items():
+        members = [s for s in services if any(t.code == code for t in s.kind_terms)]
+        cards = [s for s in members if s.pk not in shown]
+        also = [s for s in members if s.pk in shown]
+        shown.update(s.pk for s in cards)
+        if members:
+            groups.append(KindGroup(kind, cards, also))
+    others = [s for s in services if not s.kind_terms]
+    if others:
+        groups.append(KindGroup(None, others, []))
+    return groups
+
+
 def map_markers(services: Iterable[Service]) -> list[dict]:
     """Points for the map's JSON data island: public coordinates only."""
     markers = []
