@@ -229,6 +229,33 @@ def save_plan(report: Report, user, text: str, next_review: dt.date | None) -> S
     return plan
 
 
+# What a mistaken entry may be removed from: the URL's word, the model, the date it carries.
+REMOVABLE: dict[str, tuple[type, str]] = {
+    "visit": (Visit, "visited_on"),
+    "risk": (RiskAssessment, "assessed_on"),
+    "agency": (AgencyNotice, "informed_on"),
+}
+
+
+def remove_entry(report: Report, user, kind: str, entry_id: int) -> bool:
+    """Remove an entry recorded by mistake; the timeline keeps that it existed and its date.
+
+    False when there is no such entry on this report (removed meanwhile, or another's)."""
+    model, date_field = REMOVABLE[kind]
+    with transaction.atomic():
+        entry = model.objects.select_for_update().filter(report=report, pk=entry_id).first()
+        if entry is None:
+            return False
+        data = {"kind": kind, "date": _iso(getattr(entry, date_field))}
+        if kind == "risk":
+            data["level"] = entry.level
+        if kind == "agency":
+            data["agency"] = entry.agency
+        entry.delete()
+        log(instance=report, action="requests.record_removed", user=user, data=data)
+    return True
+
+
 def record_of(report: Report) -> dict[str, Any]:
     """Everything recorded about a report, oldest first (what the page and the summary show)."""
     risks = list(report.risk_assessments.select_related("author"))

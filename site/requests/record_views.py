@@ -91,6 +91,18 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(request, pk, record.PlanForm, save, _("План сопровождения сохранён"))
 
 
+def remove_view(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpResponse:
+    """Remove a visit, a risk assessment or an agency notice recorded by mistake."""
+    if request.method != "POST" or kind not in record.REMOVABLE:
+        raise Http404
+    report = _scoped_report(request, pk)
+    if record.remove_entry(report, request.user, kind, entry_id):
+        messages.success(request, _("Запись удалена; в истории обращения это отмечено"))
+    else:
+        messages.warning(request, _("Этой записи уже нет: возможно, её удалил коллега"))
+    return _back(report)
+
+
 # --- The case summary for the interagency commission -----------------------------------------
 
 

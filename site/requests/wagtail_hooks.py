@@ -129,6 +129,11 @@ class ReportViewSet(ModelViewSet):
             path("<int:pk>/risk/", record_views.risk_view, name="risk"),
             path("<int:pk>/agency/", record_views.agency_view, name="agency"),
             path("<int:pk>/plan/", record_views.plan_view, name="plan"),
+            path(
+                "<int:pk>/record/<slug:kind>/<int:entry_id>/remove/",
+                record_views.remove_view,
+                name="record_remove",
+            ),
             path("<int:pk>/summary/", record_views.CaseSummaryView.as_view(), name="case_summary"),
             path("<int:pk>/registry-flag/", record_views.registry_flag_view, name="registry_flag"),
         ]
@@ -407,6 +412,26 @@ def register_record_log_actions(actions) -> None:
                     + str(_("следующий пересмотр %(date)s") % {"date": _date(data["next_review"])})
                 )
             return message
+
+    @actions.register_action("requests.record_removed")
+    class RecordRemovedFormatter(LogFormatter):
+        label = _("Запись удалена")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            what = {
+                "visit": _("выезд команды"),
+                "risk": _("оценка рисков"),
+                "agency": _("информирование ведомства"),
+            }.get(data.get("kind"), data.get("kind"))
+            message = _("Удалена ошибочная запись: %(what)s от %(date)s") % {
+                "what": what,
+                "date": _date(data.get("date")),
+            }
+            detail = dict(RiskLevel.choices).get(data.get("level")) or dict(Agency.choices).get(
+                data.get("agency")
+            )
+            return f"{message} ({detail})" if detail else message
 
     actions.register_action(
         "requests.print",

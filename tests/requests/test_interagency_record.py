@@ -277,3 +277,41 @@ def test_without_the_reports_key_no_text_is_written(district, report):
     assert "нет ключа к этому обращению" in response.content.decode()
     assert not Visit.objects.exists()
     assert not ReportLogEntry.objects.filter(action="requests.visit").exists()
+
+
+def test_a_mistaken_entry_is_removed_and_the_timeline_keeps_that_it_was(staff, report):
+    record_everything(staff, report)
+    notice = AgencyNotice.objects.get(agency="guardianship")
+    page = soup(staff.get(f"/admin/inbox/{report.pk}/"))
+    assert len(page.select("[data-remove-agency]")) == 2
+    url = f"/admin/inbox/{report.pk}/record/agency/{notice.pk}/remove/"
+    assert staff.get(url).status_code == 404  # a link followed by accident removes nothing
+    assert staff.post(url).status_code == 302
+    assert not AgencyNotice.objects.filter(pk=notice.pk).exists()
+    again = staff.post(url, follow=True)
+    assert "Этой записи уже нет" in again.content.decode()
+    (entry,) = ReportLogEntry.objects.filter(action="requests.record_removed")
+    assert entry.data == {"kind": "agency", "date": iso(-1), "agency": "guardianship"}
+    page = soup(staff.get(f"/admin/inbox/{report.pk}/"))
+    timeline = [row.select("td")[2].get_text() for row in page.select("tr[data-log-action]")]
+    day = (today() - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    assert (
+        f"Удалена ошибочная запись: информирование ведомства от {day} "
+        "(Органы опеки и попечительства)" in timeline
+    )
+    assert staff.post(f"/admin/inbox/{report.pk}/record/plan/1/remove/").status_code == 404
+
+
+def test_another_districts_entry_cannot_be_removed(staff, report, other_district):
+    elsewhere = ReportFactory(district=other_district)
+    from safechildhood.requests import record
+
+    visit = record.record_visit(elsewhere, None, today(), TEAM)
+    # Through a report of one's own, with the id of another report's entry: not found.
+    response = staff.post(f"/admin/inbox/{report.pk}/record/visit/{visit.pk}/remove/", follow=True)
+    assert "Этой записи уже нет" in response.content.decode()
+    assert (
+        staff.post(f"/admin/inbox/{elsewhere.pk}/record/visit/{visit.pk}/remove/").status_code
+        == 404
+    )
+    assert Visit.objects.filter(pk=visit.pk).exists()
