@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -125,6 +126,14 @@ class CaseSummaryView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self) -> str:
         return str(_("Справка для межведомственной комиссии: %(report)s") % {"report": self.report})
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("inbox:index"), "label": _("Обращения")},
+            {"url": reverse("inbox:detail", args=[self.report.pk]), "label": str(self.report)},
+            {"url": "", "label": _("Справка для межведомственной комиссии")},
+        ]
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         report = self.report
