@@ -361,7 +361,7 @@ def _date(value: str | None) -> str:
 
 @hooks.register("register_log_actions")
 def register_record_log_actions(actions) -> None:
-    """The interagency record (record.py), the case summary and flags to the registry."""
+    """The interagency record's entries (record.py)."""
 
     @actions.register_action("requests.visit")
     class VisitFormatter(LogFormatter):
@@ -412,6 +412,11 @@ def register_record_log_actions(actions) -> None:
                     + str(_("следующий пересмотр %(date)s") % {"date": _date(data["next_review"])})
                 )
             return message
+
+
+@hooks.register("register_log_actions")
+def register_record_review_log_actions(actions) -> None:
+    """Removed record entries, openings of the case summary, flags to the registry."""
 
     @actions.register_action("requests.record_removed")
     class RecordRemovedFormatter(LogFormatter):
