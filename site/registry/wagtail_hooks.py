@@ -28,10 +28,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from safechildhood.core.admin_access import SnippetChooserViewSet
 
+from . import admin_search
 from .corrections import ServiceCorrection
 from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
 from .models import (
@@ -135,8 +137,19 @@ class RegistrySnippetViewSet(SnippetViewSet):
     chooser_viewset_class = SnippetChooserViewSet
 
 
+class ServiceIndexView(SnippetIndexView):
+    """The listing's search also finds words across fields and phone numbers."""
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        autocompleted = super().search_queryset(queryset)
+        return admin_search.search_services(queryset, self.search_query, autocompleted)
+
+
 class ServiceViewSet(RegistrySnippetViewSet):
     model = Service
+    index_view_class = ServiceIndexView
     icon = "help"
     menu_label = _("Службы")
     menu_name = "registry_services"
