@@ -244,7 +244,13 @@ def test_default_period_is_the_last_twelve_months(client, manager):
 
 
 @pytest.mark.parametrize(
-    "query", ["date_from=2026-05-01&date_to=2026-01-01", "date_from=вчера", "date_from=1900-01-01"]
+    "query",
+    [
+        "date_from=2026-05-01&date_to=2026-01-01",
+        "date_from=вчера",
+        "date_from=1900-01-01",
+        "district=999999",
+    ],
 )
 def test_bad_filter_gets_a_clear_answer(client, manager, query):
     client.force_login(manager)
