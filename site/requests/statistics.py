@@ -153,6 +153,8 @@ class Table:
     count_columns: tuple[int, ...] = (1,)
     basis: int = 1
     note: str = ""
+    total_row: bool = False  # the last row is the sum of the others («Все»)
+    row_parts: tuple[int, ...] = ()  # columns that add up to the row's first count
 
 
 # (key, title, field, rows as (value, label), label of a blank value)
@@ -326,6 +328,8 @@ def reaction_table(groups: list[tuple], now: dt.datetime) -> Table:
         [_reaction_row(label, group, promise, now) for label, group, promise in groups],
         count_columns=(1, 2, 6, 7, 8),
         basis=2,
+        total_row=True,
+        row_parts=(6, 7, 8),
         note=str(note),
     )
 
@@ -344,6 +348,7 @@ def closing_table(groups: list[tuple]) -> Table:
         [_closing_row(label, group) for label, group, _promise in groups],
         count_columns=(1, 2),
         basis=2,
+        total_row=True,
         note=str(note),
     )
 
@@ -382,17 +387,65 @@ def all_districts() -> list[District]:
 
 
 SMALL_COUNT = _("< 5")
+HIDDEN = _("скрыто")
+HIDDEN_NOTE = _(
+    "«скрыто» — число, скрытое, чтобы единственное «< 5» нельзя было вычислить из итога."
+)
+
+
+def _small(cell) -> bool:
+    return isinstance(cell, int) and not isinstance(cell, bool) and 0 < cell < 5
+
+
+def _sums(table: Table) -> list[list[tuple[int, int]]]:
+    """Groups of cells whose sum the export also shows.
+
+    Each count column adds up to the number of reports (or to the last row, «Все», of a
+    table of times); in the table of reactions, on time + late + waiting is the row's total.
+    """
+    rows = range(len(table.rows) - 1 if table.total_row else len(table.rows))
+    groups = [[(r, column) for r in rows] for column in table.count_columns]
+    if table.row_parts:
+        groups += [[(r, c) for c in table.row_parts] for r in range(len(table.rows))]
+    return groups
+
+
+def _also_hidden(table: Table) -> set[tuple[int, int]]:
+    """Cells hidden so that no lone «< 5» can be worked out by subtraction from a total.
+
+    Where a group of cells that add up to a shown total has exactly one hidden cell, the
+    smallest other count of the group is hidden too; repeated until nothing changes.
+    """
+    value = {(r, c): row[c] for r, row in enumerate(table.rows) for c in table.count_columns}
+    hidden = {cell for cell, count in value.items() if _small(count)}
+    extra: set[tuple[int, int]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for group in _sums(table):
+            if sum(cell in hidden for cell in group) != 1:
+                continue
+            others = [(value[cell], cell) for cell in group if cell not in hidden and value[cell]]
+            if others:
+                cell = min(others)[1]
+                hidden.add(cell)
+                extra.add(cell)
+                changed = True
+    return extra
 
 
 def suppressed_rows(table: Table) -> list[list]:
     """The rows as exports write them: counts of 1 to 4 as «< 5», and no times for such rows."""
+    hidden = _also_hidden(table)
     rows = []
-    for row in table.rows:
-        small = isinstance(row[table.basis], int) and 0 < row[table.basis] < 5
+    for r, row in enumerate(table.rows):
+        small = _small(row[table.basis])
         cells = []
         for i, cell in enumerate(row):
-            if i in table.count_columns and isinstance(cell, int) and 0 < cell < 5:
+            if i in table.count_columns and _small(cell):
                 cells.append(str(SMALL_COUNT))
+            elif (r, i) in hidden:
+                cells.append(str(HIDDEN))
             elif small and i not in table.count_columns and i > 0 and isinstance(cell, float):
                 cells.append(None)
             else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,8 +45,13 @@ def _read_filter(request: HttpRequest) -> tuple[stats.StatisticsFilter, list]:
     return stats.StatisticsFilter(request.GET, districts), districts
 
 
+def tenths(value: float) -> Decimal:
+    """Hours to one decimal, halves rounded up as people expect (1.25 h → 1.3 h)."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def hours_text(value: float | None) -> str:
-    return "—" if value is None else formats.number_format(round(value, 1), 1)
+    return "—" if value is None else formats.number_format(tenths(value), 1)
 
 
 def cell_text(value) -> str:
@@ -120,7 +126,7 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
 
 def _export_cell(value):
     if isinstance(value, float):
-        return round(value, 1)
+        return float(tenths(value))
     return "" if value is None else value
 
 
@@ -131,6 +137,7 @@ def _summary(figures: stats.Figures) -> list[list]:
         [_("Период"), period_text(figures.period)],
         [_("Всего обращений"), str(stats.SMALL_COUNT) if 0 < total < 5 else total],
         [_("Числа от 1 до 4 показаны как «< 5», чтобы никого нельзя было узнать.")],
+        [str(stats.HIDDEN_NOTE)],
     ]
 
 
