@@ -259,6 +259,29 @@ def test_manager_sees_the_figures_with_charts_and_tables(client, known_set, mana
     assert "Дети во дворе" not in page.get_text()  # never any content
 
 
+def test_the_page_and_exports_follow_the_admin_language(client, known_set, manager):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(manager)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(manager)
+    page = soup(client.get(f"/admin/inbox-statistics/?{PERIOD}"))
+    headings = [h.get_text() for h in page.select("h2")]
+    assert headings[:2] == ["By month", "By district"] and "Time to first action" in headings
+    assert page.select_one("table[data-table=month] th[scope=row]").get_text() == "January 2026"
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/admin/inbox-statistics/export/csv/?{PERIOD}").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert ["Reports in total", "6"] in rows and ["Report about a child", "hidden"] in rows
+
+
 def test_default_period_is_the_last_twelve_months(client, manager):
     client.force_login(manager)
     page = soup(client.get("/admin/inbox-statistics/"))
@@ -413,5 +436,9 @@ def test_page_queries_do_not_grow_with_reports(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
-    with django_assert_max_num_queries(25):
+    # The admin's own (session, user, permissions, menu) and five for the figures.
+    with django_assert_max_num_queries(16):
         client.get(url)
+    for fmt in ["csv", "xlsx"]:
+        with django_assert_max_num_queries(16):
+            assert client.get(f"/admin/inbox-statistics/export/{fmt}/?{PERIOD}").status_code == 200
