@@ -33,9 +33,11 @@ def create_group(apps, schema_editor):
 
 
 def remove_group(apps, schema_editor):
+    """Coordinators lose the permission; the group «Руководители» is left for an administrator
+    to delete in the admin (deleting it from a migration's historical models fails on the
+    relations other apps keep to groups)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    Group.objects.filter(name=MANAGERS).delete()
     coordinators = Group.objects.filter(name=COORDINATORS).first()
     if coordinators is not None:
         coordinators.permissions.remove(
