@@ -44,6 +44,7 @@ from .models import (
 FIRST_ACTIONS = (*STAFF_ACTIONS, "requests.call_back")
 NO_DISTRICT = "none"
 MAX_YEARS = 10
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def may_see_statistics(user) -> bool:
@@ -103,6 +104,11 @@ class StatisticsFilter(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start is None or end is None:  # the field says what is wrong
             return data
+        if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+            raise forms.ValidationError(
+                _("Выберите даты с %(earliest)s по %(latest)s.")
+                % {"earliest": f"{EARLIEST:%d.%m.%Y}", "latest": f"{LATEST:%d.%m.%Y}"}
+            )
         if start > end:
             raise forms.ValidationError(_("Начало периода позже его конца."))
         if (end - start).days > MAX_YEARS * 366:

@@ -300,6 +300,7 @@ def test_default_period_is_the_last_twelve_months(client, manager):
         "date_from=вчера",
         "date_from=1900-01-01",
         "district=999999",
+        "date_from=9999-01-01&date_to=9999-12-31",
     ],
 )
 def test_bad_filter_gets_a_clear_answer(client, manager, query):
