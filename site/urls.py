@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("services/", include("safechildhood.registry.urls")),
     path("report/", include("safechildhood.requests.urls")),
+    path("site-map/", views.site_map, name="site_map"),
     # Wagtail's page serving comes last: everything not caught above is a page.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

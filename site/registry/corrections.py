@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from safechildhood.core.protection import Limit, RateLimits, issue_token
 
@@ -29,8 +30,15 @@ def new_form_token() -> str:
     return issue_token(FORM_NAME)
 
 
+class Source(models.TextChoices):
+    """Who sent the note: the e-mail and the list say it truly."""
+
+    VISITOR = "visitor", _("Посетитель сайта")
+    INBOX = "inbox", _("Специалист по обращениям")
+
+
 class ServiceCorrection(models.Model):
-    """A visitor's note that a registry entry is wrong or out of date."""
+    """A note that a registry entry is wrong or out of date, from a visitor or a specialist."""
 
     service = models.ForeignKey(
         "registry.Service",
@@ -44,6 +52,9 @@ class ServiceCorrection(models.Model):
         max_length=255,
         blank=True,
         help_text=_("Необязательно: телефон или почта, если автор хочет ответа"),
+    )
+    source = models.CharField(
+        _("Кто сообщил"), max_length=16, choices=Source.choices, default=Source.VISITOR
     )
     created_at = models.DateTimeField(_("Получено"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("Отправлено редакторам"), null=True, blank=True)
@@ -88,14 +99,40 @@ def allow(request: HttpRequest) -> bool:
     return client and everybody
 
 
-def submit(service, description: str, contact: str = "") -> ServiceCorrection:
+def submit(
+    service, description: str, contact: str = "", source: str = Source.VISITOR
+) -> ServiceCorrection:
     """Store the note, then (after commit) queue the e-mail to the editors."""
     # Not at the top: tasks imports this module (registry.models imports it first).
     from .tasks import queue_correction_email
 
     with transaction.atomic():
         correction = ServiceCorrection.objects.create(
-            service=service, description=description.strip(), contact=contact.strip()
+            service=service,
+            description=description.strip(),
+            contact=contact.strip(),
+            source=source,
         )
         transaction.on_commit(lambda: queue_correction_email(correction.pk))
     return correction
+
+
+class InboxProblem(models.TextChoices):
+    """What a specialist who handles reports found wrong with a service (issue 13, point 8)."""
+
+    NO_ANSWER = "no_answer", _("Телефон службы не отвечает")
+    CLOSED = "closed", _("Служба закрылась")
+
+
+def flag_from_inbox(service, problem: str, contact: str) -> tuple[ServiceCorrection, bool]:
+    """A specialist's flag as a note for the editors: the problem's words only, never anything
+    from the report it was seen on. The same flag still waiting for an editor is not repeated:
+    returns it and False."""
+    with override(settings.LANGUAGE_CODE):  # the editors' language, as the e-mail
+        description = str(InboxProblem(problem).label)
+    waiting = ServiceCorrection.objects.filter(
+        service=service, source=Source.INBOX, description=description, is_resolved=False
+    ).first()
+    if waiting is not None:
+        return waiting, False
+    return submit(service, description, contact, source=Source.INBOX), True

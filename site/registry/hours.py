@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .models.schedules import Schedule, ScheduleException, Weekday
 
@@ -92,6 +93,61 @@ def is_open_at(service: Service, moment: dt.datetime | None = None) -> bool:
             return True
     yesterday_periods, _ = periods_of_day(service, today - dt.timedelta(days=1), exceptions)
     return any(closes <= opens and now < closes for opens, closes in yesterday_periods)
+
+
+NEXT_OPENING_DAYS = 31
+
+# «в понедельник», «во вторник»…: the weekday after a preposition (Monday = 0).
+ON_WEEKDAY = (
+    pgettext_lazy("opens on", "в понедельник"),
+    pgettext_lazy("opens on", "во вторник"),
+    pgettext_lazy("opens on", "в среду"),
+    pgettext_lazy("opens on", "в четверг"),
+    pgettext_lazy("opens on", "в пятницу"),
+    pgettext_lazy("opens on", "в субботу"),
+    pgettext_lazy("opens on", "в воскресенье"),
+)
+
+
+def next_opening(service: Service, moment: dt.datetime | None = None) -> dt.datetime | None:
+    """When a closed service next opens (holidays and special days applied), so that
+    «Сейчас закрыто» can say «откроется завтра в 9:00»; None when nothing is scheduled
+    within a month, the service is paused, or it never closes."""
+    if service.status != service.Status.ACTIVE or service.is_24_7:
+        return None
+    now_local = local(moment)
+    exceptions = list(service.schedule_exceptions.all())
+    for offset in range(NEXT_OPENING_DAYS + 1):
+        day = now_local.date() + dt.timedelta(days=offset)
+        periods, _closed = periods_of_day(service, day, exceptions)
+        tz = now_local.tzinfo
+        starts = sorted(dt.datetime.combine(day, opens, tzinfo=tz) for opens, _c in periods)
+        later = [start for start in starts if start > now_local]
+        if later:
+            return later[0]
+    return None
+
+
+def opening_phrase(when: dt.datetime | None, moment: dt.datetime | None = None) -> str:
+    """«Откроется сегодня в 9:00», «завтра», «в понедельник» (within a week) or «16 марта»."""
+    if when is None:
+        return ""
+    when, today = local(when), local(moment).date()
+    time = f"{when.hour}:{when.minute:02d}"
+    days = (when.date() - today).days
+    if days == 0:
+        return _("Откроется сегодня в %(time)s") % {"time": time}
+    if days == 1:
+        return _("Откроется завтра в %(time)s") % {"time": time}
+    if days < 7:
+        return _("Откроется %(day)s в %(time)s") % {"day": ON_WEEKDAY[when.weekday()], "time": time}
+    date = formats.date_format(when.date(), "j E")
+    return _("Откроется %(date)s в %(time)s") % {"date": date, "time": time}
+
+
+def opening_note(service: Service, moment: dt.datetime | None = None) -> str:
+    """The phrase beside «Сейчас закрыто»; empty when no opening is scheduled."""
+    return opening_phrase(next_opening(service, moment), moment)
 
 
 # --- Many services, in SQL -------------------------------------------------------------------

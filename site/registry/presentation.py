@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .hours import DayHours, is_open_at, upcoming_exceptions, week_hours
+from .hours import DayHours, is_open_at, opening_note, upcoming_exceptions, week_hours
 from .models import ScheduleException, Service
 
 
@@ -49,6 +49,37 @@ def decorate(services: Iterable[Service], kinds: Mapping[str, object]) -> None:
         service.distance = getattr(service, "distance_km", None)
 
 
+@dataclass
+class KindGroup:
+    """One kind on a district page: the cards of services whose first kind it is, and the
+    names of those shown under an earlier kind (a link to their card, not a second card)."""
+
+    kind: object | None  # a localized kind term; None for services without a kind
+    cards: list[Service]
+    also: list[Service]
+
+    @property
+    def count(self) -> int:
+        return len(self.cards) + len(self.also)
+
+
+def group_by_kind(services: list[Service], kinds: Mapping[str, object]) -> list[KindGroup]:
+    """Each service once, under the first of its kinds in the taxonomy's order: a district
+    page that repeated each service under every kind ran to 12 screens for 5 services."""
+    groups, shown = [], set()
+    for code, kind in kinds.items():
+        members = [s for s in services if any(t.code == code for t in s.kind_terms)]
+        cards = [s for s in members if s.pk not in shown]
+        also = [s for s in members if s.pk in shown]
+        shown.update(s.pk for s in cards)
+        if members:
+            groups.append(KindGroup(kind, cards, also))
+    others = [s for s in services if not s.kind_terms]
+    if others:
+        groups.append(KindGroup(None, others, []))
+    return groups
+
+
 def map_markers(services: Iterable[Service]) -> list[dict]:
     """Points for the map's JSON data island: public coordinates only."""
     markers = []
@@ -79,6 +110,7 @@ class ServicePage:
     kinds: list  # ServiceKind rows or listing.Term (translated names)
     target_groups: list
     open_now: bool
+    opening_note: str  # «Откроется завтра в 9:00» while closed
     alert: str
     week: list[DayHours]
     exceptions: list[ScheduleException]
@@ -99,12 +131,14 @@ def service_page(
     """Prepare the service page (prefetched relations; works on an unsaved preview too)."""
     places = list(service.locations.all())
     service.page_url = service_url(service)
+    open_now = is_open_at(service)
     return ServicePage(
         service=service,
         url=service.page_url,
         kinds=localized(service.kinds.all(), kinds),
         target_groups=localized(service.target_groups.all(), groups),
-        open_now=is_open_at(service),
+        open_now=open_now,
+        opening_note="" if open_now else opening_note(service),
         alert=service.current_alert,
         week=week_hours(service),
         exceptions=upcoming_exceptions(service),

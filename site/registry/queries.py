@@ -81,7 +81,7 @@ from search.api import (
     window_page,
 )
 
-from . import geo, vocabulary
+from . import geo, hours, vocabulary
 from .models import (
     District,
     Location,
@@ -475,11 +475,12 @@ def card_queryset(services):
 
 
 def _card_prefetch() -> tuple:
-    # Only the exceptions that can touch today or yesterday (a night shift that began
-    # yesterday): a service's holiday list grows with the years.
+    # Only the exceptions that can touch yesterday (a night shift that began then) to the
+    # horizon of «откроется …»: a service's holiday list grows with the years.
     today = timezone.localdate()
     yesterday = today - dt.timedelta(days=1)
-    exceptions = ScheduleException.objects.filter(start_date__lte=today).filter(
+    horizon = today + dt.timedelta(days=hours.NEXT_OPENING_DAYS)
+    exceptions = ScheduleException.objects.filter(start_date__lte=horizon).filter(
         Q(end_date__gte=yesterday) | Q(end_date__isnull=True, start_date__gte=yesterday)
     )
     return (
@@ -498,6 +499,7 @@ def prefetch_cards(services: Iterable[Service]) -> list[Service]:
     _prefetch(services, *_card_prefetch())
     for service in services:
         service.open_now = service.is_open_now()
+        service.opening_note = "" if service.open_now else hours.opening_note(service)
     return services
 
 

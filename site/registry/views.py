@@ -34,7 +34,7 @@ from .listing import (
     with_geocoder,
 )
 from .models import District, Service, ServiceKind
-from .presentation import decorate, map_markers
+from .presentation import decorate, group_by_kind, map_markers
 from .queries import card_queryset, in_language, prefetch_cards, search_services
 
 
@@ -154,18 +154,10 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     services = prefetch_cards(card_queryset(services))
     kinds = localized_terms(ServiceKind)
     decorate(services, kinds)
-    groups = []
-    for code, kind in kinds.items():
-        members = [s for s in services if any(t.code == code for t in s.kind_terms)]
-        if members:
-            groups.append((kind, members))
-    others = [s for s in services if not s.kind_terms]
-    if others:
-        groups.append((None, others))
     context = {
         "district": district,
         "services": services,
-        "groups": groups,
+        "groups": group_by_kind(services, kinds),
         "markers": map_markers(services),
     }
     return TemplateResponse(request, "registry/district_detail.html", context)

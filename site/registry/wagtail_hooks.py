@@ -452,11 +452,11 @@ def add_freshness_panel(request, panels) -> None:
         panels.append(FreshnessPanel(request))
 
 
-# --- «Сообщения об ошибках»: visitors' notes that an entry is wrong ------------------------
+# --- «Сообщения об ошибках»: visitors' and specialists' notes that an entry is wrong ------
 
 
 class CorrectionViewSet(ModelViewSet):
-    """Every note a visitor sent, e-mailed or not, until an editor marks it done.
+    """Every note a visitor or a specialist sent, e-mailed or not, until an editor marks it done.
 
     Notes are never written by hand: no add or copy; the edit form only says
     «Исправлено» (the note itself is shown read-only). Wagtail's audit log records who
@@ -472,14 +472,16 @@ class CorrectionViewSet(ModelViewSet):
     list_display = [
         "service",
         Column("description", label=_("Что не так"), accessor="short_description"),
+        Column("source", label=_("Кто сообщил"), accessor="get_source_display"),
         DateColumn("created_at", label=_("Получено")),
         "is_resolved",
     ]
-    list_filter = ["is_resolved"]
+    list_filter = ["is_resolved", "source"]
     ordering = ["is_resolved", "-created_at"]
     panels = [
         FieldPanel("service", read_only=True),
         FieldPanel("description", read_only=True),
+        FieldPanel("source", read_only=True),
         FieldPanel("contact", read_only=True),
         FieldPanel("created_at", read_only=True),
         FieldPanel("emailed_at", read_only=True),

@@ -30,7 +30,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from safechildhood.registry.models import District, Service
 
-from . import conflicts, sealing, services, transfer
+from . import conflicts, record, sealing, services, transfer
 from .crypto import encrypted_fields
 from .family import CallBackForm, record_call_back
 from .forms import AssignForm, SeenField, StaffTextForm, StatusChangeForm
@@ -262,15 +262,29 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "requests/admin/detail.html"
     header_icon = "mail"
+    bound_forms: dict[str, forms.Form] = {}
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self._load(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def _load(self, request: HttpRequest, pk: int) -> None:
         if not request.user.has_perm("requests.view_report"):
             raise PermissionDenied
         self.report = get_object_or_404(
             Report.objects.for_user(request.user).select_related("district", "assignee", "service"),
-            pk=kwargs["pk"],
+            pk=pk,
         )
-        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def with_forms(cls, request: HttpRequest, pk: int, bound: dict[str, forms.Form]):
+        """The page again (400) with forms that did not validate: what was typed stays."""
+        view = cls(bound_forms=bound)
+        view.setup(request, pk=pk)
+        view._load(request, pk)
+        response = view.get(request, pk=pk)
+        response.status_code = 400
+        return response
 
     def get_page_title(self) -> str:
         return str(self.report)
@@ -348,7 +362,21 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
                 initial={"called_at": timezone.localtime().replace(second=0, microsecond=0)}
             ),
         )
+        context.update(self._record_context(report, suggestion))
         return context
+
+    def _record_context(self, report: Report, suggestion) -> dict[str, Any]:
+        """The interagency record with its forms, and the flag to the registry's editors."""
+        recorded = record.record_of(report)
+        flagged = report.service or suggestion
+        return {
+            **recorded,
+            **record.record_forms(recorded["plan"], self.bound_forms),
+            "flag_form": self.bound_forms.get("flag_form")
+            or record.RegistryFlagForm(
+                report=report, initial={"service": flagged.pk if flagged else None}
+            ),
+        }
 
 
 class ServiceForm(forms.Form):

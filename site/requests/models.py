@@ -657,3 +657,11 @@ class ReportLogEntry(BaseLogEntry):
 
 # Alerts to staff live in their own module (issue 13); imported here so Django finds them.
 from .alert_models import AlertPreference, StaffAlert  # noqa: E402, F401
+from .record_models import (  # noqa: E402, F401
+    Agency,
+    AgencyNotice,
+    RiskAssessment,
+    RiskLevel,
+    SupportPlan,
+    Visit,
+)

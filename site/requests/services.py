@@ -31,6 +31,7 @@ from .models import (
     Status,
 )
 from .notifications import duty_addresses
+from .record_models import SEALED_RECORD_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -404,6 +405,9 @@ def purge(report: Report, user=None) -> None:
         )
         report.messages.all().delete()
         report.notes.all().delete()
+        # The interagency record keeps its dates and choices, loses what anyone wrote.
+        for model, field in SEALED_RECORD_FIELDS:
+            model.objects.filter(report=report).update(**{field: ""})
         sealing.drop_keys(report)
         log(instance=report, action="requests.purge", user=user)
     logger.info("Report %s purged after the retention period", report.pk)

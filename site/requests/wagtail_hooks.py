@@ -16,14 +16,18 @@ from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
-from . import admin_views, statistics, statistics_views
+from safechildhood.registry.corrections import InboxProblem
+
+from . import admin_views, record_views, statistics, statistics_views
 from .alert_models import AlertPreference, StaffAlert
 from .models import (
+    Agency,
     CallBack,
     InboxScope,
     Outcome,
     Report,
     ReportLogEntry,
+    RiskLevel,
     Status,
     user_sees_all_districts,
 )
@@ -121,6 +125,17 @@ class ReportViewSet(ModelViewSet):
             path("<int:pk>/grant/", admin_views.grant_view, name="grant"),
             path("<int:pk>/call-back/", admin_views.call_back_view, name="call_back"),
             path("<int:pk>/transfer/", admin_views.transfer_view, name="transfer"),
+            path("<int:pk>/visit/", record_views.visit_view, name="visit"),
+            path("<int:pk>/risk/", record_views.risk_view, name="risk"),
+            path("<int:pk>/agency/", record_views.agency_view, name="agency"),
+            path("<int:pk>/plan/", record_views.plan_view, name="plan"),
+            path(
+                "<int:pk>/record/<slug:kind>/<int:entry_id>/remove/",
+                record_views.remove_view,
+                name="record_remove",
+            ),
+            path("<int:pk>/summary/", record_views.CaseSummaryView.as_view(), name="case_summary"),
+            path("<int:pk>/registry-flag/", record_views.registry_flag_view, name="registry_flag"),
         ]
 
     def get_permissions_to_register(self):
@@ -337,6 +352,116 @@ def register_transfer_log_action(actions) -> None:
                 message += "; " + _("исполнитель снят")
             if data.get("service_removed"):
                 message += "; " + _("служба снята")
+            return message
+
+
+def _date(value: str | None) -> str:
+    """An ISO date of the timeline's data as people read it (dd.mm.yyyy)."""
+    try:
+        year, month, day = str(value).split("-")
+    except ValueError:
+        return str(value or "—")
+    return f"{day}.{month}.{year}"
+
+
+@hooks.register("register_log_actions")
+def register_record_log_actions(actions) -> None:
+    """The interagency record's entries (record.py)."""
+
+    @actions.register_action("requests.visit")
+    class VisitFormatter(LogFormatter):
+        label = _("Выезд команды")
+
+        def format_message(self, log_entry):
+            return _("Записан выезд команды %(date)s") % {
+                "date": _date((log_entry.data or {}).get("date"))
+            }
+
+    @actions.register_action("requests.risk")
+    class RiskFormatter(LogFormatter):
+        label = _("Оценка рисков")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Оценка рисков %(date)s: %(level)s") % {
+                "date": _date(data.get("date")),
+                "level": dict(RiskLevel.choices).get(data.get("level"), data.get("level")),
+            }
+
+    @actions.register_action("requests.agency")
+    class AgencyFormatter(LogFormatter):
+        label = _("Информирование ведомства")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Проинформировано %(date)s: %(agency)s") % {
+                "date": _date(data.get("date")),
+                "agency": dict(Agency.choices).get(data.get("agency"), data.get("agency")),
+            }
+
+    @actions.register_action("requests.plan")
+    class PlanFormatter(LogFormatter):
+        label = _("План сопровождения")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = (
+                _("План сопровождения составлен")
+                if data.get("created")
+                else _("План сопровождения изменён")
+            )
+            if data.get("next_review"):
+                message = (
+                    str(message)
+                    + "; "
+                    + str(_("следующий пересмотр %(date)s") % {"date": _date(data["next_review"])})
+                )
+            return message
+
+
+@hooks.register("register_log_actions")
+def register_record_review_log_actions(actions) -> None:
+    """Removed record entries, openings of the case summary, flags to the registry."""
+
+    @actions.register_action("requests.record_removed")
+    class RecordRemovedFormatter(LogFormatter):
+        label = _("Запись удалена")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            what = {
+                "visit": _("выезд команды"),
+                "risk": _("оценка рисков"),
+                "agency": _("информирование ведомства"),
+            }.get(data.get("kind"), data.get("kind"))
+            message = _("Удалена ошибочная запись: %(what)s от %(date)s") % {
+                "what": what,
+                "date": _date(data.get("date")),
+            }
+            detail = dict(RiskLevel.choices).get(data.get("level")) or dict(Agency.choices).get(
+                data.get("agency")
+            )
+            return f"{message} ({detail})" if detail else message
+
+    actions.register_action(
+        "requests.print",
+        _("Справка для комиссии"),
+        _("Открыта справка для межведомственной комиссии (для печати)"),
+    )
+
+    @actions.register_action("requests.registry_flag")
+    class RegistryFlagFormatter(LogFormatter):
+        label = _("Отметка для реестра")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            problem = dict(InboxProblem.choices).get(data.get("problem"), data.get("problem"))
+            message = _("Редакторам реестра: %(service)s — %(problem)s") % {
+                "service": data.get("service"),
+                "problem": problem,
+            }
+            if data.get("new") is False:
+                message = str(message) + " " + str(_("(такая отметка уже ждала проверки)"))
             return message
 
 

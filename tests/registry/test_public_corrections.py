@@ -187,10 +187,12 @@ def test_no_ip_address_is_stored_anywhere(client, service, editor):
         "service",
         "description",
         "contact",
+        "source",
         "created_at",
         "emailed_at",
         "is_resolved",
     }
+    assert row["source"] == "visitor"  # who sent it (a visitor or a report specialist), no more
     keys = cache._cache.keys() if hasattr(cache, "_cache") else []
     assert all("203.0.113.7" not in key for key in keys)
     assert any(re.search(r"registry:corrections:[0-9a-f]{32}", key) for key in keys)

@@ -58,9 +58,20 @@ def test_district_page_lists_services_serving_it_grouped_by_kind(client, data):
     assert groups["Кризисная помощь женщинам, пострадавшим от насилия"] == [
         "Кризисное отделение для женщин (демо)"
     ]
-    # A service of two kinds is listed under both; a service area counts as serving.
-    assert "Телефон доверия области (демо)" in groups["Телефон доверия"]
+    # A service of two kinds is shown once, under the first of its kinds, and only named
+    # with a link under the other (12 screens for 5 services before); a service area
+    # counts as serving.
     assert "Телефон доверия области (демо)" in groups["SOS – служба особого сопровождения"]
+    assert "Телефон доверия области (демо)" not in groups["Телефон доверия"]
+    cards = [a.get_text().strip() for a in soup.select(".service-card__title a")]
+    assert len(cards) == len(set(cards))
+    helpline = soup.find("h2", string="Телефон доверия").find_parent("section")
+    also = helpline.select_one(".kind-group__also a")
+    assert also.get_text(strip=True) == "Телефон доверия области (демо)"
+    assert (
+        soup.select_one(also["href"]).select_one(".service-card__title a").get_text(strip=True)
+        == "Телефон доверия области (демо)"
+    )
     # Sokol's own service does not serve Vologda.
     assert all("Сокол" not in name for names in groups.values() for name in names)
     order = list(groups)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from wagtail.models import Page, Site
@@ -94,3 +94,14 @@ def char_counter(field_id: str, limit: int, quiet: bool = False) -> str:
         mark_safe(" data-counter-quiet hidden") if quiet else "",  # noqa: S308 - a constant
         gettext("Не больше %(limit)s знаков.") % {"limit": limit},
     )
+
+
+@register.filter(is_safe=True)
+def with_site_name(title: str) -> str:
+    """«Страница — Безопасное детство» for the tab; the site's name alone when the page is
+    the site itself (the home page), not «Безопасное детство — Безопасное детство»."""
+    site_name = conditional_escape(gettext("Безопасное детство"))  # the title arrives escaped
+    title = " ".join(str(title).split())
+    if not title or title.casefold() == site_name.casefold():
+        return site_name
+    return f"{title} — {site_name}"

@@ -12,7 +12,9 @@ import importlib.util
 import os
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -38,6 +40,14 @@ def stream(blocks: list[tuple[str, Any]]) -> list[dict[str, Any]]:
 
 def publish(page: Page) -> None:
     page.save_revision().publish()
+
+
+def site_address() -> dict:
+    """The demo site's hostname and port from ``WAGTAILADMIN_BASE_URL`` (``make run``:
+    127.0.0.1:8000), so that sitemap.xml and e-mails name the address the site is served at."""
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if url.scheme == "https" else 80
+    return {"hostname": url.hostname or "localhost", "port": url.port or default_port}
 
 
 class Command(BaseCommand):
@@ -100,8 +110,7 @@ class Command(BaseCommand):
             Site.objects.update_or_create(
                 is_default_site=True,
                 defaults={
-                    "hostname": "localhost",
-                    "port": 80,
+                    **site_address(),
                     "root_page": home,
                     "site_name": data["title"],
                 },

@@ -47,7 +47,7 @@ def remove_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests", "0007_staff_alerts"),
+        ("requests", "0008_interagency_record"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
     ]
 

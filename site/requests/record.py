@@ -1,0 +1,317 @@
+"""Recording the interagency work on a report (issue 13, point 4): forms and changes.
+
+Each change is one transaction: the row, and a timeline entry that says what kind of
+thing was recorded with its plain choices and dates (never what anyone wrote, which is
+sealed: see :mod:`.record_models`). Writing sealed text needs the report's key open in
+the request; without it the models raise ``sealed_fields.ReportLocked`` and nothing is
+stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import Locale
+
+from safechildhood.registry.corrections import InboxProblem
+from safechildhood.registry.models import Service
+
+from .forms import clean_text
+from .models import Report
+from .record_models import Agency, AgencyNotice, RiskAssessment, RiskLevel, SupportPlan, Visit
+
+MAX_TEAM = 500
+MAX_NOTE = 2000
+MAX_AGENCY_NAME = 200
+MAX_PLAN = 5000
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def _date_field(label: str, required_message: str = "") -> forms.DateField:
+    """A date; without `required_message` it may stay empty."""
+    return forms.DateField(
+        label=label,
+        required=bool(required_message),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": required_message,
+            "invalid": _("Введите дату в виде ДД.ММ.ГГГГ"),
+        },
+    )
+
+
+def _text_field(label: str, max_length: int, *, required: str = "", rows: int = 2):
+    """A text box; `required` is the message that asks for it (empty: it may stay empty)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required,
+            "max_length": _("Не длиннее %(limit_value)d знаков (сейчас %(show_value)d)"),
+        },
+    )
+
+
+def _past_date(value: dt.date | None) -> dt.date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Дата не может быть в будущем"))
+    if value and value < EARLIEST:
+        raise forms.ValidationError(_("Проверьте год: дата слишком ранняя"))
+    return value
+
+
+class VisitForm(forms.Form):
+    visited_on = _date_field(_("Дата выезда"), required_message=_("Укажите дату выезда"))
+    team = _text_field(
+        _("Кто выезжал (имена, должности)"), MAX_TEAM, required=_("Напишите, кто выезжал")
+    )
+
+    def clean_visited_on(self) -> dt.date | None:
+        return _past_date(self.cleaned_data.get("visited_on"))
+
+    def clean_team(self) -> str:
+        value = clean_text(self.cleaned_data.get("team") or "")
+        if not value:
+            raise forms.ValidationError(_("Напишите, кто выезжал"), code="required")
+        return value
+
+
+class RiskForm(forms.Form):
+    assessed_on = _date_field(_("Дата оценки"), required_message=_("Укажите дату оценки"))
+    level = forms.ChoiceField(
+        label=_("Итог оценки рисков"),
+        choices=[("", "—"), *RiskLevel.choices],
+        error_messages={
+            "required": _("Выберите итог оценки рисков"),
+            "invalid_choice": _("Выберите итог оценки из списка"),
+        },
+    )
+    note = _text_field(_("Пояснение (необязательно)"), MAX_NOTE, rows=3)
+
+    def clean_assessed_on(self) -> dt.date | None:
+        return _past_date(self.cleaned_data.get("assessed_on"))
+
+    def clean_note(self) -> str:
+        return clean_text(self.cleaned_data.get("note") or "")
+
+
+class AgencyForm(forms.Form):
+    agency = forms.ChoiceField(
+        label=_("Какое ведомство проинформировано"),
+        choices=[("", "—"), *Agency.choices],
+        error_messages={
+            "required": _("Выберите ведомство"),
+            "invalid_choice": _("Выберите ведомство из списка"),
+        },
+    )
+    other_name = forms.CharField(
+        label=_("Название ведомства (для «Другое ведомство»)"),
+        max_length=MAX_AGENCY_NAME,
+        required=False,
+        error_messages={"max_length": _("Не длиннее %(limit_value)d знаков")},
+    )
+    informed_on = _date_field(
+        _("Дата информирования"), required_message=_("Укажите, когда ведомство проинформировали")
+    )
+
+    def clean_informed_on(self) -> dt.date | None:
+        return _past_date(self.cleaned_data.get("informed_on"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name = clean_text(data.get("other_name") or "")
+        if data.get("agency") == Agency.OTHER and not name:
+            self.add_error("other_name", _("Напишите название ведомства"))
+        data["other_name"] = name if data.get("agency") == Agency.OTHER else ""
+        return data
+
+
+class PlanForm(forms.Form):
+    plan_text = _text_field(
+        _("План сопровождения семьи"),
+        MAX_PLAN,
+        required=_("Напишите план сопровождения"),
+        rows=6,
+    )
+    next_review = _date_field(_("Дата следующего пересмотра плана"))
+
+    def clean_plan_text(self) -> str:
+        value = clean_text(self.cleaned_data.get("plan_text") or "")
+        if not value:
+            raise forms.ValidationError(_("Напишите план сопровождения"), code="required")
+        return value
+
+    def clean_next_review(self) -> dt.date | None:
+        value = self.cleaned_data.get("next_review")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("Дата следующего пересмотра не может быть в прошлом"))
+        return value
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def record_visit(report: Report, user, visited_on: dt.date, team: str) -> Visit:
+    with transaction.atomic():
+        visit = Visit.objects.create(report=report, author=user, visited_on=visited_on, team=team)
+        log(
+            instance=report,
+            action="requests.visit",
+            user=user,
+            data={"date": _iso(visited_on)},
+        )
+    return visit
+
+
+def record_risk(report: Report, user, assessed_on: dt.date, level: str, note: str):
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.create(
+            report=report, author=user, assessed_on=assessed_on, level=level, note=note
+        )
+        log(
+            instance=report,
+            action="requests.risk",
+            user=user,
+            data={"date": _iso(assessed_on), "level": level},
+        )
+    return assessment
+
+
+def record_agency(report: Report, user, agency: str, other_name: str, informed_on: dt.date):
+    with transaction.atomic():
+        notice = AgencyNotice.objects.create(
+            report=report,
+            author=user,
+            agency=agency,
+            other_name=other_name,
+            informed_on=informed_on,
+        )
+        log(
+            instance=report,
+            action="requests.agency",
+            user=user,
+            data={"agency": agency, "date": _iso(informed_on)},
+        )
+    return notice
+
+
+def save_plan(report: Report, user, text: str, next_review: dt.date | None) -> SupportPlan:
+    """Write the plan (one per report); the row is locked so two saves do not interleave."""
+    with transaction.atomic():
+        plan = SupportPlan.objects.select_for_update().filter(report=report).first()
+        created = plan is None
+        plan = plan or SupportPlan(report=report)
+        old_review = plan.next_review
+        plan.text, plan.next_review = text, next_review
+        plan.updated_by, plan.updated_at = user, timezone.now()
+        plan.save()
+        log(
+            instance=report,
+            action="requests.plan",
+            user=user,
+            data={
+                "created": created,
+                "next_review": _iso(next_review),
+                "review_changed": not created and old_review != next_review,
+            },
+        )
+    return plan
+
+
+# What a mistaken entry may be removed from: the URL's word, the model, the date it carries.
+REMOVABLE: dict[str, tuple[type, str]] = {
+    "visit": (Visit, "visited_on"),
+    "risk": (RiskAssessment, "assessed_on"),
+    "agency": (AgencyNotice, "informed_on"),
+}
+
+
+def remove_entry(report: Report, user, kind: str, entry_id: int) -> bool:
+    """Remove an entry recorded by mistake; the timeline keeps that it existed and its date.
+
+    False when there is no such entry on this report (removed meanwhile, or another's)."""
+    model, date_field = REMOVABLE[kind]
+    with transaction.atomic():
+        entry = model.objects.select_for_update().filter(report=report, pk=entry_id).first()
+        if entry is None:
+            return False
+        data = {"kind": kind, "date": _iso(getattr(entry, date_field))}
+        if kind == "risk":
+            data["level"] = entry.level
+        if kind == "agency":
+            data["agency"] = entry.agency
+        entry.delete()
+        log(instance=report, action="requests.record_removed", user=user, data=data)
+    return True
+
+
+def record_of(report: Report) -> dict[str, Any]:
+    """Everything recorded about a report, oldest first (what the page and the summary show)."""
+    risks = list(report.risk_assessments.select_related("author"))
+    return {
+        "visits": list(report.visits.select_related("author")),
+        "risks": risks,
+        "current_risk": risks[-1] if risks else None,
+        "agency_notices": list(report.agency_notices.select_related("author")),
+        "plan": SupportPlan.objects.filter(report=report).select_related("updated_by").first(),
+    }
+
+
+# --- The forms on the report page ---------------------------------------------------------------
+
+RECORD_FORMS: dict[type[forms.Form], str] = {
+    VisitForm: "visit",
+    RiskForm: "risk",
+    AgencyForm: "agency",
+    PlanForm: "plan",
+}
+
+
+def record_forms(plan: SupportPlan | None, bound: dict[str, forms.Form]) -> dict[str, forms.Form]:
+    """The record's forms for the report page: the ones sent back with errors, else fresh
+    (the plan's form holds the current plan)."""
+    initial = {"plan": {"plan_text": plan.text, "next_review": plan.next_review} if plan else {}}
+    return {
+        f"{prefix}_form": bound.get(f"{prefix}_form")
+        or form_class(prefix=prefix, initial=initial.get(prefix))
+        for form_class, prefix in RECORD_FORMS.items()
+    }
+
+
+class RegistryFlagForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Служба из реестра"),
+        queryset=Service.objects.none(),
+        error_messages={
+            "required": _("Выберите службу"),
+            "invalid_choice": _("Выберите службу из списка"),
+        },
+    )
+    problem = forms.ChoiceField(
+        label=_("Что не так"),
+        choices=InboxProblem.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Выберите, что не так со службой"),
+            "invalid_choice": _("Выберите, что не так со службой"),
+        },
+    )
+
+    def __init__(self, *args, report: Report, **kwargs) -> None:
+        super().__init__(*args, prefix="flag", **kwargs)
+        rows = Service.objects.filter(live=True, locale=Locale.get_default())
+        if report.district_id:
+            serving = rows.serving_district(report.district_id).values("pk")
+            rows = rows.filter(Q(pk__in=serving) | Q(pk=report.service_id or 0))
+        self.fields["service"].queryset = rows.order_by("name", "pk")
