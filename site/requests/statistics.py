@@ -40,8 +40,10 @@ from .models import (
     user_sees_all_districts,
 )
 
-# What counts as staff acting on a signal: what stops the reminders, and a call back to a family.
-FIRST_ACTIONS = (*STAFF_ACTIONS, "requests.call_back")
+# What counts as staff acting on a signal: what stops the reminders, a call back to a family,
+# and the interagency record (a visit, a risk assessment, an agency informed, a support plan).
+RECORD_ACTIONS = ("requests.visit", "requests.risk", "requests.agency", "requests.plan")
+FIRST_ACTIONS = (*STAFF_ACTIONS, "requests.call_back", *RECORD_ACTIONS)
 NO_DISTRICT = "none"
 MAX_YEARS = 10
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -321,7 +323,8 @@ def reaction_table(groups: list[tuple], now: dt.datetime) -> Table:
     columns += [_("90-й процентиль, ч"), _("В срок"), _("Позже срока"), _("Ждут, срок не истёк")]
     note = _(
         "Первое действие — смена статуса, назначение, отметка срочности, выбор службы, "
-        "заметка, сообщение заявителю, передача в другой район или звонок семье. "
+        "заметка, сообщение заявителю, передача в другой район, звонок семье или запись "
+        "о выезде, оценке риска, информировании ведомства или плане сопровождения. "
         "Просмотр действием не считается. Обещанное время — то, что сайт называет "
         "заявителям: срочные сообщения рассматривают в течение %(urgent)s ч, "
         "остальные — в течение %(other)s ч. «Позже срока» включает обращения, "

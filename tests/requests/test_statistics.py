@@ -191,6 +191,14 @@ def test_a_report_still_within_its_promise_is_waiting(known_set):
     assert _table(figures, "first_action")["Несрочные"] == [1, 0, 24, None, None, 0, 0, 1]
 
 
+def test_a_record_of_the_interagency_work_is_an_action(district, coordinator):
+    _report(at(2, 1), coordinator, first=3, action="requests.visit", district=district)
+    report = _report(at(2, 2), district=district)
+    _act(report, coordinator, 1, "requests.record_removed")  # removing a mistake is not
+    reaction = _table(_figures(), "first_action")["Несрочные"]
+    assert reaction[:2] == [2, 1] and reaction[3:5] == [3.0, 3.0]
+
+
 def test_district_filter(known_set):
     a, _b = known_set
     figures = _figures(district=str(a.pk))
