@@ -301,6 +301,7 @@ class Report(models.Model):
         ]
         permissions = [
             ("view_all_districts", _("Видит обращения всех районов (координатор)")),
+            ("view_statistics", _("Видит статистику обращений (без содержания)")),
         ]
 
     def __str__(self) -> str:

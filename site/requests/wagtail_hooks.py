@@ -5,7 +5,7 @@ panel, the report pages, bulk actions, the audit-log actions of the timeline, an
 from __future__ import annotations
 
 from django import forms
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
@@ -18,7 +18,7 @@ from wagtail.log_actions import LogFormatter
 
 from safechildhood.registry.corrections import InboxProblem
 
-from . import admin_views, record_views
+from . import admin_views, record_views, statistics, statistics_views
 from .alert_models import AlertPreference, StaffAlert
 from .models import (
     Agency,
@@ -145,7 +145,12 @@ class ReportViewSet(ModelViewSet):
         content_type = ContentType.objects.get_for_model(Report)
         return Permission.objects.filter(
             content_type=content_type,
-            codename__in=["view_report", "change_report", "view_all_districts"],
+            codename__in=[
+                "view_report",
+                "change_report",
+                "view_all_districts",
+                "view_statistics",
+            ],
         )
 
 
@@ -493,3 +498,45 @@ class AlertPreferencePanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def alert_preference_panel(request, user, profile):
     return AlertPreferencePanel(request, user, profile)
+
+
+# --- Statistics for managers (statistics.py) ----------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    urls = [
+        path("", statistics_views.StatisticsView.as_view(), name="index"),
+        path("export/<str:fmt>/", statistics_views.export_view, name="export"),
+    ]
+    return [path("inbox-statistics/", include((urls, "inbox_statistics")))]
+
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return statistics.may_see_statistics(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def statistics_menu_item():
+    return StatisticsMenuItem(
+        _("Статистика обращений"), reverse("inbox_statistics:index"), icon_name="table", order=150
+    )
+
+
+@hooks.register("register_log_actions")
+def register_statistics_log_action(actions) -> None:
+    @actions.register_action(statistics_views.EXPORT_ACTION)
+    class StatisticsExportFormatter(LogFormatter):
+        label = _("Выгрузка статистики")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "Выгружена статистика обращений (%(format)s): %(start)s – %(end)s, %(district)s"
+            ) % {
+                "format": str(data.get("format", "")).upper(),
+                "start": data.get("from", ""),
+                "end": data.get("to", ""),
+                "district": data.get("district", ""),
+            }

@@ -231,12 +231,13 @@ PASSWORD_HASHERS = [
 
 # --- Staff sign-in (safechildhood.core.signin) -------------------------------------------
 # Second factor: required for superusers and for holders of these permissions (anyone who
-# can read reports or reset colleagues' factors); TWO_FACTOR_REQUIRED_FOR_ALL_STAFF=1
+# can read reports or their statistics, or reset colleagues' factors);
+# TWO_FACTOR_REQUIRED_FOR_ALL_STAFF=1
 # requires it of every admin user. Others may turn it on in their account.
 
 TWO_FACTOR_REQUIRED_PERMISSIONS = env.list(
     "TWO_FACTOR_REQUIRED_PERMISSIONS",
-    default=["requests.view_report", "core.reset_second_factor"],
+    default=["requests.view_report", "requests.view_statistics", "core.reset_second_factor"],
 )
 TWO_FACTOR_REQUIRED_FOR_ALL_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL_STAFF", default=False)
 # Key pairs (safechildhood.core.signin.keyring): made at sign-in for superusers and for
