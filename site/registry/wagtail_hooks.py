@@ -377,7 +377,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         items.append(
             StaleServicesMenuItem(
                 _("Выгрузка HSDS (zip)"),
-                reverse("registry_import:export"),
+                reverse("registry_export:hsds"),
                 name="registry_export",
                 icon_name="download",
                 order=len(items) + 1,

@@ -59,7 +59,11 @@ class Tables:
             if taxonomy:
                 self.add("taxonomies.csv", taxonomy)
             if term:
-                self.add("taxonomy_terms.csv", term)
+                # Required in the tables, where an empty cell is a missing value.
+                self.add(
+                    "taxonomy_terms.csv",
+                    {**term, "description": term.get("description") or term.get("name")},
+                )
             self.add("attributes.csv", attribute)
 
     def add_location(self, location: dict) -> None:
@@ -74,7 +78,8 @@ class Tables:
         """One ``compiled/service.json`` object, flattened into its tables."""
         organization = service.get("organization")
         if organization:
-            self.add("organizations.csv", organization)
+            description = organization.get("description") or organization.get("name")
+            self.add("organizations.csv", {**organization, "description": description})
         for phone in service.get("phones", []):
             self.add("phones.csv", phone)
         for schedule in service.get("schedules", []):

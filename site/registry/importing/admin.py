@@ -132,7 +132,7 @@ class UploadView(ImportMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = COLUMNS
         context["template_url"] = reverse("registry_import:template")
-        context["export_url"] = reverse("registry_import:export")
+        context["export_url"] = reverse("registry_export:hsds")
         return context
 
     def form_valid(self, form: UploadForm) -> HttpResponse:
@@ -228,6 +228,9 @@ def register_import_urls():
         path("", UploadView.as_view(), name="upload"),
         path("apply/", ApplyView.as_view(), name="apply"),
         path("template.csv", template_download, name="template"),
-        path("hsds.zip", export_download, name="export"),
     ]
-    return [path("registry/import/", (urls, "registry_import", "registry_import"))]
+    export = [path("hsds.zip", export_download, name="hsds")]
+    return [
+        path("registry/import/", (urls, "registry_import", "registry_import")),
+        path("registry/export/", (export, "registry_export", "registry_export")),
+    ]

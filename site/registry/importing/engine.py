@@ -432,11 +432,17 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
 
     A place whose district stays unknown is still imported, without a district, and
     the editors find it under «Без района»; a service area without one is left out.
+    Only the editors' CSV, which names districts from our list, makes it an error.
     """
     record = item.record
     if record.locations is not None:
         item.locations = []
         for location in record.locations:
+            if location.field == "district" and resolver.district(location.districts) is None:
+                # The editors' CSV names the district in its own column, from our list:
+                # a typo there stays an error.
+                problem("district", resolver.district_hint(location.districts))
+                continue
             district = resolver.location_district(location, problem)
             instance = Location(
                 locale=resolver.locale,
