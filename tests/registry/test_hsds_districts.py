@@ -15,6 +15,7 @@ from safechildhood.registry.importing.hsds_format import read_path
 from safechildhood.registry.models import District, Location, Service, Settlement
 
 from .factories import DistrictFactory, LocationFactory, ServiceFactory
+from .hsds_validation import assert_valid
 from .test_admin import sidebar_text
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,34 @@ def test_official_example_csv_datapackage_imports(tmp_path, districts):
     assert len(result.services[0].locations) == 1  # service_at_location.csv (singular) read
     call_command("import_hsds", str(folder), "--apply")
     assert Service.objects.get().locations.get().address == "1-30 Main Street, MyVillage"
+
+
+# --- A place without a district on the public site and in the API ---------------------------
+
+
+def test_place_without_district_is_shown_truthfully(client, home, districts):
+    public = ServiceFactory(name="Служба без района (демо)", slug="bez-raiona")
+    LocationFactory(
+        service=public, district=None, address="ул. Новая, д. 5", latitude=59.0, longitude=40.0
+    )
+    shelter = ServiceFactory(name="Приют без района (демо)", slug="priyut-bez-raiona")
+    LocationFactory(
+        service=shelter,
+        district=None,
+        address="секретный адрес",
+        is_confidential=True,
+        latitude=None,
+        longitude=None,
+    )
+    page = client.get("/services/bez-raiona/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "ул. Новая, д. 5" in html and "None" not in html
+    listing = client.get("/services/").content.decode()
+    assert "Служба без района (демо)" in listing and "()" not in listing
+    secret = client.get("/services/priyut-bez-raiona/").content.decode()
+    assert "секретный адрес" not in secret and "Адрес сообщают по телефону" in secret
+    for service in (public, shelter):
+        detail = client.get(f"/api/hsds/services/{service.hsds_id}").json()
+        assert_valid(detail, "service.json")
+        assert "секретный адрес" not in json.dumps(detail, ensure_ascii=False)
