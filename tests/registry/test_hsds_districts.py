@@ -166,6 +166,17 @@ def test_create_districts_option(tmp_path, districts):
     assert any("нет координат" in p.message for p in no_point.warnings)
 
 
+def test_command_creates_districts_only_when_asked(tmp_path, districts):
+    path = tmp_path / "data.json"
+    document = place(city="Нигдеград", region="Вологодская область", latitude=61.0, longitude=45.0)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    call_command("import_hsds", str(path), "--apply")
+    assert not District.objects.filter(name="Нигдеград").exists()
+    assert Location.objects.get().district is None
+    call_command("import_hsds", str(path), "--apply", "--create-districts")
+    assert Location.objects.get().district == District.objects.get(name="Нигдеград")
+
+
 # --- The official Open Referral example («Community Counselling») -----------------------------
 
 
