@@ -466,6 +466,12 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 ),
             )
             item.locations.append(instance)
+    _plan_areas(item, resolver, problem)
+
+
+def _plan_areas(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Service areas by district name; one whose district is unknown is left out (warning)."""
+    record = item.record
     if record.areas is not None:
         item.areas = []
         for area in record.areas:
