@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0013_district_english_names"),
+        ("registry", "0014_correction_source"),
     ]
 
     operations = [
