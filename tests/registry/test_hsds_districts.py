@@ -149,6 +149,8 @@ def test_unresolved_place_is_a_warning_and_imported_without_district(
     page = admin_client.get(list_url, {"no_district": "true"}).content.decode()
     assert "Служба (демо)" in page and "Служба с районом (демо)" not in page
     assert "Без района" in sidebar_text(admin_client.get(reverse("wagtailadmin_home")))
+    edit = reverse(Service.snippet_viewset.get_url_name("edit"), args=[service.pk])
+    assert admin_client.get(edit).status_code == 200  # where the editor sets the district
 
 
 def test_create_districts_option(tmp_path, districts):
