@@ -110,8 +110,8 @@ def _places(page: ServicePage, hours: list[dict]) -> list[dict]:
                     "@type": "PostalAddress",
                     "streetAddress": location.public_address(),
                     "postalCode": location.public_postal_code(),
-                    "addressLocality": district.name,
-                    "addressRegion": district.region,
+                    "addressLocality": district.name if district else "",
+                    "addressRegion": district.region if district else "",
                     "addressCountry": "RU",
                 }
             ),
@@ -150,7 +150,8 @@ def service_jsonld(page: ServicePage, request: HttpRequest | None = None) -> dic
 
     districts = {}
     for location in page.places:
-        districts[location.district_id] = location.district
+        if location.district_id:
+            districts[location.district_id] = location.district
     for district in page.districts:
         districts[district.pk] = district
     area = [{"@type": "AdministrativeArea", "name": d.name} for d in districts.values()]

@@ -100,9 +100,19 @@ class ServiceFilterSet(WagtailFilterSet):
         ],
     )
 
+    no_district = django_filters.BooleanFilter(
+        label=_("Без района"),
+        method="filter_no_district",
+        help_text=_("Места, район которых не определился при импорте"),
+    )
+
     class Meta:
         model = Service
         fields = ["status", "is_24_7", "is_free", "is_demo"]
+
+    def filter_no_district(self, queryset, name, value):
+        without = Location.objects.filter(district__isnull=True).values("service_id")
+        return queryset.filter(pk__in=without) if value else queryset.exclude(pk__in=without)
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(pk__in=Service.objects.serving_district(value).values("pk"))
@@ -329,6 +339,12 @@ def stale_services_url() -> str:
     return f"{list_url}?{urlencode({'verified': 'stale'})}"
 
 
+def no_district_services_url() -> str:
+    """Services with a place whose district an import could not determine."""
+    list_url = reverse(Service.snippet_viewset.get_url_name("list"))
+    return f"{list_url}?{urlencode({'no_district': 'true'})}"
+
+
 class StaleServicesMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
         return request.user.has_perm("registry.change_service")
@@ -360,7 +376,26 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
                 order=len(items) + 1,
             ),
         )
+        items.insert(
+            2,
+            StaleServicesMenuItem(
+                _("Без района"),
+                no_district_services_url(),
+                name="registry_no_district",
+                icon_name="site",
+                order=len(items) + 1,
+            ),
+        )
         items.append(import_menu_item(order=len(items) + 1))
+        items.append(
+            StaleServicesMenuItem(
+                _("Выгрузка HSDS (zip)"),
+                reverse("registry_export:hsds"),
+                name="registry_export",
+                icon_name="download",
+                order=len(items) + 1,
+            )
+        )
         items.append(corrections_menu_item(order=len(items) + 1))
         return items
 

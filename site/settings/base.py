@@ -335,6 +335,9 @@ STORAGES = {
 # in the admin's freshness panel.
 
 REGISTRY_STALE_AFTER_DAYS = env.int("REGISTRY_STALE_AFTER_DAYS", default=180)
+# An imported place with coordinates but no district named: the nearest district centre
+# within this many kilometres is taken (used when districts have no outlines).
+REGISTRY_IMPORT_DISTRICT_RADIUS_KM = env.float("REGISTRY_IMPORT_DISTRICT_RADIUS_KM", default=30.0)
 
 # Public registry pages. The map's tile server, e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png ({s} subdomains allowed); empty: no

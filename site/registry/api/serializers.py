@@ -344,12 +344,13 @@ class HSDSSerializer:
     def location(self, location: Location) -> JSON:
         """A place; confidential: only its district, no address and no coordinates."""
         district = location.district
+        district_name = district.name if district else ""
         data: JSON = {"id": location.hsds_id, "location_type": "physical"}
         if location.is_confidential:
-            data["name"] = district.name
+            data["name"] = district_name or location.public_label()
             data["description"] = location.public_label()
         else:
-            data["name"] = location.name or district.name
+            data["name"] = location.name or district_name or location.address
             coordinates = location.public_coordinates()
             if coordinates:
                 data["latitude"], data["longitude"] = coordinates
@@ -357,18 +358,7 @@ class HSDSSerializer:
                 data["transportation"] = location.public_transportation()
             address = location.public_address()
             if address:
-                data["addresses"] = [
-                    {
-                        "id": derived_id(location, "address"),
-                        "location_id": location.hsds_id,
-                        "address_1": address,
-                        "city": district.name,
-                        "state_province": district.region,
-                        "postal_code": location.public_postal_code(),
-                        "country": COUNTRY,
-                        "address_type": "physical",
-                    }
-                ]
+                data["addresses"] = [self.address(location, address)]
             if location.public_accessibility():
                 data["accessibility"] = [
                     {
@@ -377,8 +367,25 @@ class HSDSSerializer:
                         "description": location.public_accessibility(),
                     }
                 ]
-        data["attributes"] = [self.attribute(location.hsds_id, "location", district)]
+        data["attributes"] = (
+            [self.attribute(location.hsds_id, "location", district)] if district else []
+        )
         return data
+
+    def address(self, location: Location, street: str) -> JSON:
+        """A public place's postal address; without a district the city is left unsaid
+        (empty: the schema requires the keys)."""
+        district = location.district
+        return {
+            "id": derived_id(location, "address"),
+            "location_id": location.hsds_id,
+            "address_1": street,
+            "city": district.name if district else "",
+            "state_province": district.region if district else "",
+            "postal_code": location.public_postal_code(),
+            "country": COUNTRY,
+            "address_type": "physical",
+        }
 
     def languages(self, service: Service, service_id: str) -> list[JSON]:
         names = [name.strip() for name in service.languages.split(",") if name.strip()]

@@ -16,6 +16,14 @@ urlpatterns = [
     path("openapi.json", views.openapi, name="openapi"),
     re_path(r"^services/?$", views.service_list, name="services"),
     re_path(rf"^services/{ID}/?$", views.service_detail, name="service"),
+    re_path(
+        r"^service_at_locations/?$", views.service_at_location_list, name="service_at_locations"
+    ),
+    re_path(
+        rf"^service_at_locations/{ID}/?$",
+        views.service_at_location_detail,
+        name="service_at_location",
+    ),
     re_path(r"^organizations/?$", views.organization_list, name="organizations"),
     re_path(rf"^organizations/{ID}/?$", views.organization_detail, name="organization"),
     re_path(r"^taxonomies/?$", views.taxonomy_list, name="taxonomies"),

@@ -40,6 +40,7 @@ from ..hsds import (
     TAXONOMIES,
     TAXONOMY_BY_ID,
     Taxonomy,
+    derived_id,
     parse_uuid,
     pk_for_hsds_id,
     term_for_hsds_id,
@@ -491,6 +492,86 @@ def organization_detail(request: HttpRequest, params: Params, id: str) -> dict:
     return serializer.organization_full(organization, organization.public_services)
 
 
+# --- service_at_locations: a service at one of its places ------------------------------------
+
+
+def public_locations(params: Params) -> QuerySet[Location]:
+    """The places of the services the list shows (same filters), by service name."""
+    return Location.objects.filter(service__in=filtered_services(params)).order_by(
+        "service__name", "service_id", "sort_order", "pk"
+    )
+
+
+def service_at_location_json(serializer: HSDSSerializer, location: Location, full: bool) -> dict:
+    """``service_at_location_list.json`` (one-to-one fields, with the place) or, `full`,
+    ``compiled/service_at_location.json`` with the service, its phones and hours.
+    A confidential place is only its district, as everywhere in the API."""
+    service = location.service
+    service_id = serializer.service_id(service)
+    data = serializer.service_at_location(location, service_id)
+    if full:
+        data["service"] = serializer.service(service)
+        data["phones"] = [
+            serializer.phone(phone, service_id=service_id) for phone in service.phones.all()
+        ]
+        data["schedules"] = serializer.schedules(service, service_id)
+    return data
+
+
+@api_view
+def service_at_location_list(request: HttpRequest, params: Params) -> dict:
+    full = params.boolean("full")
+    locations = public_locations(params)
+    serializer = HSDSSerializer(params.locale, params.default_locale)
+
+    def fetch(start: int, stop: int) -> list[Location]:
+        queryset = locations.select_related("district", "service__organization")
+        if full:
+            queryset = queryset.prefetch_related(
+                "service__phones", "service__schedules", "service__schedule_exceptions"
+            )
+        page = list(queryset[start:stop])
+        map_source_ids(
+            serializer, list({loc.service_id: loc.service for loc in page}.values()), params
+        )
+        return page
+
+    return paginate(
+        params,
+        locations.count(),
+        fetch,
+        lambda location: service_at_location_json(serializer, location, full),
+    )
+
+
+def location_for_service_at_location_id(params: Params, value: str) -> Location | None:
+    """The public place whose service_at_location id is `value` (ids are derived from the
+    place's, so the public places are compared: a registry has a few thousand)."""
+    key = parse_uuid(value)
+    if key is None:
+        return None
+    for pk in public_locations(params).values_list("pk", flat=True):
+        if derived_id(Location(pk=pk), "service_at_location") == key:
+            return (
+                Location.objects.select_related("district", "service__organization")
+                .prefetch_related(
+                    "service__phones", "service__schedules", "service__schedule_exceptions"
+                )
+                .get(pk=pk)
+            )
+    return None
+
+
+@api_view
+def service_at_location_detail(request: HttpRequest, params: Params, id: str) -> dict:
+    location = location_for_service_at_location_id(params, id)
+    if location is None:
+        raise ApiError(f"Нет опубликованной службы в месте с id {id[:40]}", 404)
+    serializer = HSDSSerializer(params.locale, params.default_locale)
+    map_source_ids(serializer, [location.service], params)
+    return service_at_location_json(serializer, location, full=True)
+
+
 def matching_taxonomies(params: Params) -> list[Taxonomy]:
     query = params.search.lower()
     return [t for t in TAXONOMIES if not query or query in str(t.name).lower()]
@@ -581,6 +662,8 @@ __all__ = [
     "organization_detail",
     "organization_list",
     "service_detail",
+    "service_at_location_detail",
+    "service_at_location_list",
     "service_list",
     "taxonomy_detail",
     "taxonomy_list",

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -26,6 +27,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..api import tabular
 from ..models import Service
 from . import engine
 from .csv_format import COLUMNS, parse_csv, template_csv
@@ -130,6 +132,7 @@ class UploadView(ImportMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = COLUMNS
         context["template_url"] = reverse("registry_import:template")
+        context["export_url"] = reverse("registry_export:hsds")
         return context
 
     def form_valid(self, form: UploadForm) -> HttpResponse:
@@ -183,6 +186,18 @@ class ApplyView(UploadView):
         return redirect(Service.snippet_viewset.get_url_name("list"))
 
 
+def export_download(request: HttpRequest) -> HttpResponse:
+    """The published registry as an HSDS 3.0 datapackage zip (``registry.api.tabular``):
+    what the public API shows, confidential places by district only."""
+    if not request.user.has_perm("registry.change_service"):
+        raise PermissionDenied
+    response = HttpResponse(content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="registry-hsds-{stamp}.zip"'
+    tabular.write_zip(response)
+    return response
+
+
 def template_download(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
@@ -214,4 +229,8 @@ def register_import_urls():
         path("apply/", ApplyView.as_view(), name="apply"),
         path("template.csv", template_download, name="template"),
     ]
-    return [path("registry/import/", (urls, "registry_import", "registry_import"))]
+    export = [path("hsds.zip", export_download, name="hsds")]
+    return [
+        path("registry/import/", (urls, "registry_import", "registry_import")),
+        path("registry/export/", (export, "registry_export", "registry_export")),
+    ]

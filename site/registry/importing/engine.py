@@ -46,7 +46,9 @@ from ..models import (
     TargetGroup,
     default_locale_filter,
 )
-from .records import ERROR, WARNING, Parsed, PhoneRecord, Problem, ServiceRecord
+from ..models.common import make_slug
+from . import districts as finding
+from .records import ERROR, WARNING, LocationRecord, Parsed, PhoneRecord, Problem, ServiceRecord
 
 SERVICE_EXCLUDE = [
     "translation_key",
@@ -93,6 +95,7 @@ class Plan:
     organizations: dict[tuple[str, str], Organization] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     create_only: bool = False  # existing services and organisations are left as they are
+    new_districts: dict = field(default_factory=dict)  # created with --create-districts
 
     record_order: dict[str, int] = field(default_factory=dict)
 
@@ -147,8 +150,12 @@ class Plan:
 class Resolver:
     """Reference data in a few queries: districts, taxonomy terms, organisations, services."""
 
-    def __init__(self, records: list[ServiceRecord]) -> None:
+    def __init__(self, records: list[ServiceRecord], create_districts: bool = False) -> None:
         self.locale = Locale.get_default()
+        self.finder = finding.DistrictFinder()
+        self.create_districts = create_districts
+        self.created_districts: dict[tuple[str, ...], District] = {}
+        self.created_slugs: set[str] = set()
         districts = list(District.objects.all())
         self.districts_by_slug = {d.slug: d for d in districts}
         self.districts_by_name: dict[str, list[District]] = {}
@@ -196,14 +203,77 @@ class Resolver:
             terms.setdefault(normalize(term.name), term)
         return terms
 
-    def district(self, references: list[str]) -> District | None:
+    def district(self, references: list[str], region: str = "") -> District | None:
+        """By slug or name (case, ё/е and «район»/«округ» ignored), or a district this
+        import creates."""
         for reference in references:
-            if reference in self.districts_by_slug:
-                return self.districts_by_slug[reference]
-            found = self.districts_by_name.get(normalize(reference))
-            if found and len(found) == 1:
-                return found[0]
+            found = self.finder.by_name(reference, region)
+            if found is not None:
+                return found
+            created = self.created_districts.get(finding.name_key(reference))
+            if created is not None:
+                return created
         return None
+
+    def location_district(self, location: LocationRecord, problem) -> District | None:
+        """The place's district by name, locality or point; else created (with
+        ``create_districts``) or None, each time with a warning."""
+        where = location.field
+        place = finding.Place(
+            location.districts, location.locality, location.region, *_point(location)
+        )
+        district = self.district(location.districts, location.region) or self.finder.find(place)
+        if district is not None:
+            return district
+        hint = self.district_hint(location.districts)
+        if self.create_districts:
+            district = self._create_district(location)
+            if district is not None:
+                problem(
+                    where,
+                    hint + ". " + _("Район «%(name)s» будет создан") % {"name": district.name},
+                    WARNING,
+                )
+                return district
+            problem(
+                where,
+                hint + ". " + _("Район не создан: у места нет координат для центра района"),
+                WARNING,
+            )
+        problem(
+            where,
+            hint
+            + ". "
+            + _("Место будет импортировано без района: укажите его в списке «Без района»"),
+            WARNING,
+        )
+        return None
+
+    def _create_district(self, location: LocationRecord) -> District | None:
+        """A new district named as the source names it, centred on the place."""
+        point = _point(location)
+        names = [ref for ref in location.districts if ref != location.name] or [location.locality]
+        name = next((n for n in names if n), "")
+        if point[0] is None or not name:
+            return None
+        key = finding.name_key(name)
+        if key not in self.created_districts:
+            slug = base = make_slug(name)
+            number = 2
+            while slug in self.finder.by_slug or slug in self.created_slugs:
+                slug, number = f"{base}-{number}", number + 1
+            self.created_slugs.add(slug)
+            region = location.region or (
+                self.finder.districts[0].region if self.finder.districts else ""
+            )
+            self.created_districts[key] = District(
+                name=name[:200],
+                slug=slug,
+                region=region[:200] or "—",
+                latitude=point[0],
+                longitude=point[1],
+            )
+        return self.created_districts[key]
 
     def district_hint(self, references: list[str]) -> str:
         if not references:
@@ -223,17 +293,19 @@ class Resolver:
         return message
 
 
-def plan(parsed: Parsed, create_only: bool = False) -> Plan:
+def plan(parsed: Parsed, create_only: bool = False, create_districts: bool = False) -> Plan:
     """The dry run: every problem, nothing written.
 
     With `create_only` (the demo registry), records whose service already exists are
-    skipped and existing organisations are linked but not changed.
+    skipped and existing organisations are linked but not changed. With
+    `create_districts`, a place's district that is not found is created (centred on it).
     """
     result = Plan(source=parsed.source, problems=list(parsed.problems), create_only=create_only)
     for index, record in enumerate(parsed.records):
         result.record_order.setdefault(record.label, index)
         result.record_order.setdefault(record.label.split(" «")[0], index)
-    resolver = Resolver(parsed.records)
+    resolver = Resolver(parsed.records, create_districts)
+    result.new_districts = resolver.created_districts
     seen = Counter(record.external_id for record in parsed.records if record.external_id)
     slugs_in_file: dict[str, str] = {}
     for record in parsed.records:
@@ -356,18 +428,22 @@ def _plan_terms(item: ServicePlan, resolver: Resolver, problem) -> None:
 
 
 def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
-    """Locations and service areas, each with its district found in the district list."""
+    """Locations and service areas, each with its district found (``importing.districts``).
+
+    A place whose district stays unknown is still imported, without a district, and
+    the editors find it under «Без района»; a service area without one is left out.
+    Only the editors' CSV, which names districts from our list, makes it an error.
+    """
     record = item.record
     if record.locations is not None:
         item.locations = []
         for location in record.locations:
-            district = resolver.district(location.districts)
-            if district is None:
-                problem(
-                    location.field if location.field != "district" else "district",
-                    resolver.district_hint(location.districts),
-                )
+            if location.field == "district" and resolver.district(location.districts) is None:
+                # The editors' CSV names the district in its own column, from our list:
+                # a typo there stays an error.
+                problem("district", resolver.district_hint(location.districts))
                 continue
+            district = resolver.location_district(location, problem)
             instance = Location(
                 locale=resolver.locale,
                 district=district,
@@ -390,18 +466,35 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 ),
             )
             item.locations.append(instance)
+    _plan_areas(item, resolver, problem)
+
+
+def _plan_areas(item: ServicePlan, resolver: Resolver, problem) -> None:
+    """Service areas by district name; one whose district is unknown is left out (warning)."""
+    record = item.record
     if record.areas is not None:
         item.areas = []
         for area in record.areas:
             district = resolver.district(area.districts)
             if district is None:
-                problem(area.field, resolver.district_hint(area.districts))
+                problem(
+                    area.field,
+                    resolver.district_hint(area.districts)
+                    + ". "
+                    + _("Район обслуживания пропущен"),
+                    WARNING,
+                )
                 continue
-            if all(a.district_id != district.pk for a in item.areas):
+            if all(a.district is not district for a in item.areas):
                 # In the file's order: Orderable children are shown by sort_order.
                 area_row = ServiceArea(district=district, description=area.description)
                 area_row.sort_order = len(item.areas)
                 item.areas.append(area_row)
+
+
+def _point(location: LocationRecord) -> tuple[float | None, float | None]:
+    """The place's coordinates, also for a confidential place (only to find its district)."""
+    return location.latitude, location.longitude
 
 
 def _plan_hours(item: ServicePlan, resolver: Resolver, problem) -> None:
@@ -534,6 +627,8 @@ def apply(result: Plan, user=None) -> Plan:
     publish = user is None or user.has_perm("registry.publish_service")
     try:
         with transaction.atomic():
+            for district in result.new_districts.values():
+                district.save()
             for organization in result.organizations.values():
                 if not (result.create_only and organization.pk):
                     organization.save()
@@ -569,6 +664,9 @@ def _save_service(item: ServicePlan, result: Plan, user, publish: bool) -> None:
     ):
         value = getattr(item, attribute)
         if value is not None:
+            for child in value:  # a district created by this import has its pk only now
+                if getattr(child, "district", None) is not None:
+                    child.district_id = child.district.pk
             setattr(service, relation, value)
     if item.is_new:
         service.live = False

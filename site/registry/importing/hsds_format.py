@@ -10,7 +10,8 @@ Accepted shapes:
   ``schedules``, ``service_areas``, ``service_at_locations``, ``attributes``,
   ``taxonomy_terms``…, as in an HSDS datapackage), or one JSON object holding
   those tables as lists; rows are linked by their ids;
-- a directory of JSON files of the shapes above.
+- a directory of JSON files of the shapes above;
+- a zip of tabular files (an HSDS datapackage, e.g. ``manage.py export_hsds``).
 
 Mapping decisions (see the README, «Open Referral HSDS»):
 
@@ -20,8 +21,9 @@ Mapping decisions (see the README, «Open Referral HSDS»):
   Terms of other taxonomies are reported as warnings and skipped.
 - A location's district: its district attribute (our ``districts`` taxonomy, code
   = district slug), else the address ``city``, ``region``, ``state_province`` or
-  the location's name, matched against the district list. Districts are never
-  created by an import (a district needs its centre and is curated by editors).
+  the location's name as a district name, else the ``city`` in the gazetteer, else
+  the coordinates (``importing.districts``). Unresolved: a warning, and the place is
+  imported without a district (or one is created with ``--create-districts``).
 - A location without an address is imported as *confidential* (only its
   district is known: that is also how we publish confidential places).
 - Our phone kind is read from the start of the phone's description
@@ -36,6 +38,8 @@ import csv
 import datetime as dt
 import io
 import json
+import tempfile
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -77,6 +81,8 @@ TABLES = [
     "cost_options",
     "accessibility",
 ]
+# The official datapackage names this one file in the singular.
+TABLE_ALIASES = {"service_at_location": "service_at_locations"}
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 TEXT_FIELDS = hsds_read(TEXT)
 ORGANIZATION_FIELDS = ["alternate_name", "description", "website", "email", "legal_status"]
@@ -123,7 +129,9 @@ def read_path(path: Path) -> Parsed:
     """A file or a directory → records (see the module docstring for the shapes)."""
     parsed = Parsed(source="HSDS")
     vocabulary = Vocabulary()
-    if path.is_dir():
+    if path.is_file() and path.suffix.lower() == ".zip":
+        _read_zip(path, parsed, vocabulary)
+    elif path.is_dir():
         _read_directory(path, parsed, vocabulary)
     elif path.is_file():
         document = _load_json(path, parsed)
@@ -201,7 +209,8 @@ def _read_directory(path: Path, parsed: Parsed, vocabulary: Vocabulary) -> None:
     if "services" in stems:
         tables: dict[str, list[dict]] = {}
         for file in files:
-            if file.stem not in TABLES:
+            table = TABLE_ALIASES.get(file.stem, file.stem)
+            if table not in TABLES:
                 continue
             if file.suffix.lower() == ".csv":
                 rows = _read_csv_table(file, parsed)
@@ -215,7 +224,7 @@ def _read_directory(path: Path, parsed: Parsed, vocabulary: Vocabulary) -> None:
                         if isinstance(row, dict):
                             row[LABEL] = f"{file.name}[{n}]"
             if rows is not None:
-                tables[file.stem] = tables.get(file.stem, []) + rows
+                tables[table] = tables.get(table, []) + rows
         _read_tables(tables, parsed, vocabulary)
         return
     json_files = [f for f in files if f.suffix.lower() == ".json" and f.name != "datapackage.json"]
@@ -227,6 +236,28 @@ def _read_directory(path: Path, parsed: Parsed, vocabulary: Vocabulary) -> None:
         document = _load_json(file, parsed)
         if document is not None:
             _read_document(document, file.name, parsed, vocabulary)
+
+
+def _read_zip(path: Path, parsed: Parsed, vocabulary: Vocabulary) -> None:
+    """A tabular datapackage zip (ours from ``export_hsds``, or another system's): its
+    CSV/JSON files, wherever in the zip, are read as a directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir() and Path(m.filename).suffix.lower() in (".csv", ".json")
+            ]
+            if sum(m.file_size for m in members) > MAX_FILE_BYTES:
+                parsed.error(path.name, "", _("файл больше 50 МБ"))
+                return
+            with tempfile.TemporaryDirectory() as directory:
+                for member in members:
+                    name = Path(member.filename).name  # flat: no path from the zip is trusted
+                    (Path(directory) / name).write_bytes(archive.read(member))
+                _read_directory(Path(directory), parsed, vocabulary)
+    except (zipfile.BadZipFile, OSError) as error:
+        parsed.error(path.name, "", _("архив zip повреждён: %(error)s") % {"error": error})
 
 
 def _read_document(document: Any, name: str, parsed: Parsed, vocabulary: Vocabulary) -> None:
@@ -680,12 +711,7 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
             values.text(address.get(key)) for key in ("city", "region", "state_province")
         ]
         references.append(values.text(location.get("name")))
-        try:
-            latitude = values.number(location.get("latitude"))
-            longitude = values.number(location.get("longitude"))
-        except ValueError as problem:
-            error(f"{field}.location.latitude", problem)
-            latitude = longitude = None
+        latitude, longitude = _coordinates(location, f"{field}.location", warning)
         notes = [
             values.text(item.get("description") or item.get("details"))
             for item in location.get("accessibility") or []
@@ -702,6 +728,8 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
                 field=f"{field}.location",
                 districts=[ref for ref in references if ref],
                 name="" if confidential or name in references[:-1] else name[:255],
+                locality=values.text(address.get("city")),
+                region=values.text(address.get("region") or address.get("state_province")),
                 address=street[:500],
                 postal_code=values.text(address.get("postal_code"))[:12],
                 latitude=None if confidential else latitude,
@@ -711,6 +739,27 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
                 is_confidential=confidential,
             )
         )
+
+
+def _coordinates(location: dict, field: str, warning) -> tuple[float | None, float | None]:
+    """Latitude and longitude, or (None, None) with a warning when missing half or impossible
+    (the official example has latitude 100): the place is still imported."""
+    try:
+        latitude = values.number(location.get("latitude"))
+        longitude = values.number(location.get("longitude"))
+    except ValueError as problem:
+        warning(f"{field}.latitude", _("координаты пропущены: %(problem)s") % {"problem": problem})
+        return None, None
+    if latitude is None or longitude is None:
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        warning(
+            f"{field}.latitude",
+            _("координаты %(lat)s, %(lon)s невозможны: пропущены")
+            % {"lat": latitude, "lon": longitude},
+        )
+        return None, None
+    return latitude, longitude
 
 
 def _district_terms(owner: dict, vocabulary: Vocabulary) -> list[str]:

@@ -48,6 +48,8 @@ class LocationRecord:
     field: str  # where in the source, e.g. "service_at_locations[0]" or "district"
     districts: list[str]  # references to try in order: slug or name
     name: str = ""
+    locality: str = ""  # the address's town or village (looked up in the gazetteer)
+    region: str = ""
     address: str = ""
     postal_code: str = ""
     latitude: float | None = None

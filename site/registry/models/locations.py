@@ -33,7 +33,16 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
     address = models.CharField(_("Адрес"), max_length=500, blank=True)
     postal_code = models.CharField(_("Индекс"), max_length=12, blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("Район"), on_delete=models.PROTECT, related_name="locations"
+        District,
+        verbose_name=_("Район"),
+        on_delete=models.PROTECT,
+        related_name="locations",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Пусто — район не определился при импорте: служба в списке «Без района», "
+            "пока редактор его не укажет"
+        ),
     )
     latitude = models.FloatField(
         _("Широта"),
@@ -73,7 +82,7 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         verbose_name_plural = _("Адреса служб")
 
     def __str__(self) -> str:
-        return self.public_address() or str(self.district)
+        return self.public_address() or str(self.district or "")
 
     def clean(self) -> None:
         super().clean()
@@ -105,13 +114,18 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
             return None
         return (self.latitude, self.longitude)
 
-    def approximate_coordinates(self) -> tuple[float, float]:
-        """Safe to publish: the exact point, or the district's centre when confidential."""
-        return self.public_coordinates() or (self.district.latitude, self.district.longitude)
+    def approximate_coordinates(self) -> tuple[float, float] | None:
+        """Safe to publish: the exact point, or the district's centre when confidential
+        (None: confidential and no district yet)."""
+        if self.public_coordinates():
+            return self.public_coordinates()
+        return (self.district.latitude, self.district.longitude) if self.district else None
 
     def public_label(self) -> str:
         """What to print for this place: the address, or «Район: …, адрес не раскрывается»."""
         if self.is_confidential:
+            if self.district is None:
+                return str(_("Адрес сообщают по телефону"))
             return str(
                 _("%(district)s (адрес сообщают по телефону)")
                 % {"district": self.district.local_name}

@@ -3,7 +3,9 @@
 A dry run by default: it prints every problem by record and field and what
 would be created or updated, and writes nothing. ``--apply`` writes everything
 in one transaction, and only when the dry run found no errors (warnings are
-allowed). Services are matched by ``external_id`` (the HSDS ``id``), so a
+allowed). A place whose district is not found is imported without one (a warning;
+editors find it under «Без района») or, with ``--create-districts``, gets a new
+district centred on it. Services are matched by ``external_id`` (the HSDS ``id``), so a
 second import of the same data updates instead of duplicating.
 
 Accepted: HSDS JSON (a service, a list, an API page, an organisation with its
@@ -37,12 +39,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", metavar="CSV", help="also write the problems to this CSV file"
         )
+        parser.add_argument(
+            "--create-districts",
+            action="store_true",
+            help="create a place's district when it is not found (centred on the place)",
+        )
 
     def handle(self, *args, path: str, apply: bool, report: str | None, **options) -> None:
         self.verbosity = options.get("verbosity", 1)
         source = Path(path)
         parsed = self.read(source)
-        result = engine.plan(parsed)
+        result = engine.plan(parsed, create_districts=options.get("create_districts", False))
         self.print_report(result)
         if report:
             self.write_report(result, Path(report))
@@ -63,7 +70,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Записано: новых служб {result.created}, обновлено {result.updated}."
+                f"Записано: новых служб {result.created}, обновлено {result.updated}, "
+                f"новых районов {len(result.new_districts)}."
             )
         )
 
