@@ -14,6 +14,18 @@
   var button = document.querySelector("[data-quick-exit]");
   if (!button) return;
 
+  // The bar is sticky: in-page links scroll their target below it (site.css reads this).
+  var bar = document.querySelector(".quick-exit");
+  function recordBarHeight() {
+    var height = bar.getBoundingClientRect().height;
+    document.documentElement.style.setProperty("--quick-exit-height", height + "px");
+  }
+  if (bar) {
+    recordBarHeight();
+    if (window.ResizeObserver) new ResizeObserver(recordBarHeight).observe(bar);
+    else window.addEventListener("resize", recordBarHeight);
+  }
+
   var SHIFT_PRESSES = 3;
   var SHIFT_WINDOW_MS = 5000;
   var shiftCount = 0;
