@@ -38,7 +38,9 @@ from .models import Report, ReportLogEntry
 
 Kind = StaffAlert.Kind
 
-# Timeline entries that count as someone acting on a report (views do not).
+# Timeline entries that count as someone acting on a report (views and prints do not): they
+# stop the reminders, and the statistics time the first one. A call back to a family and the
+# interagency record (a visit, a risk assessment, an agency informed, a support plan) count.
 STAFF_ACTIONS = (
     "requests.status",
     "requests.assign",
@@ -47,6 +49,11 @@ STAFF_ACTIONS = (
     "requests.note",
     "requests.message_to_reporter",
     "requests.transfer",
+    "requests.call_back",
+    "requests.visit",
+    "requests.risk",
+    "requests.agency",
+    "requests.plan",
 )
 
 

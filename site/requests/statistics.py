@@ -40,10 +40,8 @@ from .models import (
     user_sees_all_districts,
 )
 
-# What counts as staff acting on a signal: what stops the reminders, a call back to a family,
-# and the interagency record (a visit, a risk assessment, an agency informed, a support plan).
-RECORD_ACTIONS = ("requests.visit", "requests.risk", "requests.agency", "requests.plan")
-FIRST_ACTIONS = (*STAFF_ACTIONS, "requests.call_back", *RECORD_ACTIONS)
+# What counts as staff acting on a signal: the same entries that stop the reminders.
+FIRST_ACTIONS = STAFF_ACTIONS
 NO_DISTRICT = "none"
 MAX_YEARS = 10
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)

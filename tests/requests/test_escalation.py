@@ -231,3 +231,17 @@ def test_without_the_database_backend_cron_runs_the_check_and_the_digest(
         call_command("report_alerts", "--digest", verbosity=0)
     (digest,) = [m for m in mailoutbox if m.subject.startswith("Сводка")]
     assert digest.to == ["spec@duty.example"]
+
+
+def test_a_visit_or_a_call_back_counts_as_action(sweep, clock, settings, district, people):
+    """The interagency record and a call back are work on the report: no reminder follows."""
+    from safechildhood.requests import record
+
+    settings.REPORTS_SLA_HOURS = 24
+    report = ReportFactory(district=district, created_at=START)
+    clock.at(hours=20)
+    record.record_visit(report, people["spec"], clock.now.date(), "Иванова (опека)")
+    clock.at(hours=40)
+    assert sweep()["reminded"] == 0  # 20 hours since the visit
+    clock.at(hours=45)
+    assert sweep()["reminded"] == 1
