@@ -51,6 +51,7 @@ class ActingService:
     service: Service
     open_now: bool
     phones: list = field(default_factory=list)
+    opening_note: str = ""  # «Откроется завтра в 9:00» while closed
 
     @property
     def name(self) -> str:
@@ -77,6 +78,12 @@ def promised_hours(urgent: bool) -> int:
     return settings.REPORTS_URGENT_SLA_HOURS if urgent else settings.REPORTS_SLA_HOURS
 
 
+def _acting(service: Service, moment: dt.datetime | None) -> ActingService:
+    open_now = hours.is_open_at(service, moment)
+    note = "" if open_now else hours.opening_note(service, moment)
+    return ActingService(service, open_now, list(service.phones.all()), note)
+
+
 def who_acts(report: Report, moment: dt.datetime | None = None) -> WhoActs:
     """The chosen service, else the district's SOS services, with phones and "open now"."""
     if report.service_id:
@@ -84,10 +91,7 @@ def who_acts(report: Report, moment: dt.datetime | None = None) -> WhoActs:
     else:
         rows = sos_services(report.district_id)
     rows = rows.prefetch_related("phones", "schedules", "schedule_exceptions")
-    acting = [
-        ActingService(service, hours.is_open_at(service, moment), list(service.phones.all()))
-        for service in rows[:3]
-    ]
+    acting = [_acting(service, moment) for service in rows[:3]]
     district = report.district if report.district_id else None
     return WhoActs(
         district_name=district.name if district else "",

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from safechildhood.registry.models import Service
 from safechildhood.requests.models import Report, Status
@@ -99,3 +100,14 @@ def test_status_page_names_the_service_staff_chose_and_drops_the_promise_once_ta
 def _status_token(client) -> str:
     page = soup(client.get("/report/status/"))
     return page.select_one("input[name=form_token]")["value"]
+
+
+def test_a_closed_service_says_when_it_opens(client, district):
+    service = sos_service(district, "SOS с часами приёма", open_all_day=False)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).weekday()
+    for day in range(7):  # open only tomorrow, 9:00–18:00: closed now, whatever the time
+        if day == tomorrow:
+            ScheduleFactory(service=service, weekday=day)
+    page = soup(confirmation(client, district))
+    closed = page.select_one("[data-acting-service] [data-closed-now]").get_text(" ", strip=True)
+    assert closed == "Сейчас закрыто. Откроется завтра в 9:00."
