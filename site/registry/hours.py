@@ -305,12 +305,12 @@ SPECIAL_DAY_LABELS = {
         pgettext_lazy("calendar", "праздничные дни"),
     ),
     CalendarDay.Kind.DAY_OFF: (
-        pgettext_lazy("calendar", "выходной день (перенос)"),
-        pgettext_lazy("calendar", "выходные дни (перенос)"),
+        pgettext_lazy("calendar", "перенесённый выходной день"),
+        pgettext_lazy("calendar", "перенесённые выходные дни"),
     ),
     CalendarDay.Kind.WORKING: (
-        pgettext_lazy("calendar", "рабочий день (перенос)"),
-        pgettext_lazy("calendar", "рабочие дни (перенос)"),
+        pgettext_lazy("calendar", "рабочий день по переносу"),
+        pgettext_lazy("calendar", "рабочие дни по переносу"),
     ),
 }
 
