@@ -84,4 +84,14 @@ class Migration(migrations.Migration):
                 "ordering": ["date"],
             },
         ),
+        migrations.AlterField(
+            model_name="scheduleexception",
+            name="description",
+            field=models.CharField(
+                blank=True,
+                help_text="Например, «Санитарный день». Общие праздники и переносы задают в «Реестр помощи → Праздники и переносы»: здесь — только особые дни этой службы.",
+                max_length=255,
+                verbose_name="Пояснение",
+            ),
+        ),
     ]
