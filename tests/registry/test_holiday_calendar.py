@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from safechildhood.core import demo as core_demo
+from safechildhood.registry import clock as page_clock
 from safechildhood.registry import demo, hours, jsonld
 from safechildhood.registry.models import CalendarDay, Service
 
@@ -200,6 +201,16 @@ def test_json_ld_and_the_hsds_api_show_the_holiday(client, clock, calendar, offi
     assert dated[HOLIDAY.isoformat()]["notes"] == "Не работает"
     assert dated[WORKING_SATURDAY.isoformat()]["opens_at"] == "09:00"
     assert len({row["id"] for row in data["schedules"]}) == len(data["schedules"])
+
+
+def test_the_page_cache_keeps_a_page_no_later_than_the_working_days_closing(
+    clock, calendar, office
+):
+    # A working Saturday keeps Friday's hours, whose times are boundaries already; a
+    # holiday begins and ends at midnight, which always is one.
+    assert page_clock.next_change(at(WORKING_SATURDAY, 15)) == at(WORKING_SATURDAY, 16).timestamp()
+    evening = page_clock.next_change(at(HOLIDAY, 19))
+    assert evening == at(HOLIDAY + dt.timedelta(days=1), 0).timestamp()
 
 
 def test_editing_a_day_changes_the_answer_at_once(calendar, office):
