@@ -251,6 +251,8 @@ def test_registry_editors_keep_the_calendar(client, editor):
     assert response.status_code == 302, response.content.decode()[:2000]
     day = CalendarDay.objects.get(date=dt.date(2027, 11, 13))
     assert day.hours_weekday == 4
+    found = client.get(calendar_url("list"), {"q": "Перенос"})
+    assert found.status_code == 200 and "13.11.2027" in found.content.decode()
     response = client.post(
         calendar_url("edit", day.pk),
         {"date": "2027-11-13", "kind": "day_off", "name": "", "works_as_weekday": "4"},
