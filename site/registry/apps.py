@@ -13,8 +13,16 @@ class RegistryConfig(AppConfig):
 
         from . import corrections
         from .gazetteer import GAZETTEER
+        from .hours import CALENDAR
         from .listing import FILTER_OPTIONS
-        from .models import District, EverydayPhrase, ServiceKind, Settlement, TargetGroup
+        from .models import (
+            CalendarDay,
+            District,
+            EverydayPhrase,
+            ServiceKind,
+            Settlement,
+            TargetGroup,
+        )
         from .vocabulary import VOCABULARY
 
         # The list page's cached filter options (listing.FilterOptions.load).
@@ -25,6 +33,9 @@ class RegistryConfig(AppConfig):
         for model in (District, Settlement):
             post_save.connect(GAZETTEER.changed, sender=model)
             post_delete.connect(GAZETTEER.changed, sender=model)
+        # The official calendar of holidays (hours.calendar).
+        post_save.connect(CALENDAR.changed, sender=CalendarDay)
+        post_delete.connect(CALENDAR.changed, sender=CalendarDay)
         # The words that name kinds and groups (vocabulary.strengths): keywords, phrases.
         for model in (ServiceKind, TargetGroup, EverydayPhrase):
             post_save.connect(VOCABULARY.changed, sender=model)

@@ -20,7 +20,11 @@ settlements (every Vologda-oblast district's centre, larger towns and villages, 
 seeds' other places) are ``demo_data/settlements.csv``, read by the editors' settlement
 import, create only, marked as demo data. The everyday vocabulary
 (what visitors type → kinds and groups) is ``demo_data/everyday_words.json``, also
-created only where missing.
+created only where missing. The official calendar of holidays and transferred days
+(``demo_data/calendar.json``: the Russian production calendar for 2026, and the Labour
+Code's fixed holidays for 2027; the file says what each date rests on) is created the same
+way, day by day: it closes every service on holidays, so no service carries the New Year
+holidays as its own special days any more.
 
 What HSDS cannot say is added in ``_complete`` before the import plans the records:
 the demo flag, our page slugs, the verifier's name and the alert's end date (HSDS has
@@ -45,7 +49,7 @@ from safechildhood.core import demo
 from . import demo_english
 from .importing import engine, hsds_format, settlements
 from .importing.records import ServiceRecord
-from .models import District, EverydayPhrase, ServiceKind, TargetGroup, make_slug
+from .models import CalendarDay, District, EverydayPhrase, ServiceKind, TargetGroup, make_slug
 
 DATA = Path(__file__).with_name("demo_data")
 # The file's dates are written as of this day; `load` moves them to today's equivalents.
@@ -147,6 +151,19 @@ def everyday_words() -> int:
     return added
 
 
+def official_calendar() -> int:
+    """The demo's official calendar (``demo_data/calendar.json``), create only: a date
+    that exists, whatever an editor made of it, is left alone (given the file's values
+    again under ``--reset``). Returns how many days were added."""
+    data = json.loads((DATA / "calendar.json").read_text(encoding="utf-8"))
+    added = 0
+    for row in data["days"]:
+        values = {key: value for key, value in row.items() if key != "date"}
+        lookup = {"date": dt.date.fromisoformat(row["date"])}
+        added += demo.ensure(CalendarDay, lookup, {**values, "is_demo": True})[1]
+    return added
+
+
 @transaction.atomic
 def load(home=None, stdout: TextIO | None = None) -> None:
     """Create the demo registry where it is missing (create only: edits are kept)."""
@@ -162,10 +179,12 @@ def load(home=None, stdout: TextIO | None = None) -> None:
     if result.services:
         engine.apply(result)
     words = everyday_words()
+    calendar_days = official_calendar()
     english = demo_english.translate()
     if stdout is not None:
         stdout.write(
             f"Registry: {len(parsed.records)} demo services ({result.created} new, "
             f"{english} new English translations), {len(districts)} districts, "
-            f"{places} new settlements, {words} new everyday words."
+            f"{places} new settlements, {words} new everyday words, "
+            f"{calendar_days} new days of the official calendar."
         )

@@ -6,6 +6,10 @@ The rules, everywhere (service page, cards, "open now" filter, JSON-LD, API):
 - a 24/7 service is open while active; a service that is not active is closed;
 - a dated exception replaces the weekly hours for its days: a closed day is closed
   from 00:00 to 24:00, even for a night shift that began the evening before;
+- the region's official calendar (``CalendarDay``) applies where the service has no
+  exception of its own that day: a non-working holiday or a transferred day off is a
+  closed day; on a transferred working day (a Saturday that is worked) the service keeps
+  the hours of the weekday named there (``works_as_weekday``, Monday when not named);
 - a period whose closing time is not after its opening time runs past midnight
   (22:00–02:00 on Friday ends at 02:00 on Saturday); equal times mean the whole day.
 
@@ -17,6 +21,7 @@ paginated list. A test holds the two to the same answers.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -28,13 +33,22 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from safechildhood.core.versioned_cache import VersionedCache
+
+from .models.calendar import CalendarDay
+from .models.common import HSDS_NAMESPACE
 from .models.schedules import Schedule, ScheduleException, Weekday
 
 if TYPE_CHECKING:  # the service model imports this module
     from .models.services import Service
 
 Period = tuple[dt.time, dt.time]
+Calendar = dict[dt.date, CalendarDay]
 UPCOMING_EXCEPTION_DAYS = 60
+
+# The whole official calendar (a score of rows a year), read once and kept until a day
+# is edited (``CALENDAR.changed``, connected in ``apps.py``): no query per card or page.
+CALENDAR = VersionedCache("registry:calendar")
 
 
 def site_timezone() -> ZoneInfo:
@@ -55,24 +69,49 @@ def local(moment: dt.datetime | None) -> dt.datetime:
 # --- One service, from prefetched rows ----------------------------------------------------
 
 
+def calendar() -> Calendar:
+    """The official calendar's days by date (cached; see ``CALENDAR``)."""
+    return CALENDAR.get("days", lambda: {row.date: row for row in CalendarDay.objects.all()})
+
+
+def weekday_of(day: dt.date, days: Calendar) -> int | None:
+    """Whose weekly hours `day` keeps: its own weekday, the one a transferred working day
+    names, or None on a non-working holiday or a transferred day off."""
+    entry = days.get(day)
+    if entry is None:
+        return day.weekday()
+    if entry.closes_services:
+        return None
+    return entry.hours_weekday
+
+
 def periods_of_day(
-    service: Service, day: dt.date, exceptions: list[ScheduleException]
+    service: Service,
+    day: dt.date,
+    exceptions: list[ScheduleException],
+    days: Calendar | None = None,
 ) -> tuple[list[Period], bool]:
-    """(periods, closed) for one calendar day: an exception replaces the weekly hours."""
+    """(periods, closed) for one calendar day: the service's own exception replaces the
+    weekly hours, else the official calendar may close the day or lend it another
+    weekday's hours (not to a round-the-clock service)."""
     covering = [e for e in exceptions if e.covers(day)]
     if covering:
         if any(e.is_closed for e in covering):
             return [], True
         return [(e.opens_at, e.closes_at) for e in covering], False
-    periods = [
-        (s.opens_at, s.closes_at) for s in service.schedules.all() if s.weekday == day.weekday()
-    ]
+    weekday = (
+        day.weekday() if service.is_24_7 else weekday_of(day, calendar() if days is None else days)
+    )
+    if weekday is None:
+        return [], True
+    periods = [(s.opens_at, s.closes_at) for s in service.schedules.all() if s.weekday == weekday]
     return periods, False
 
 
-def periods_on(service: Service, day: dt.date) -> list[Period]:
-    """Opening periods that start on `day` (exceptions applied), for display."""
-    periods, _closed = periods_of_day(service, day, list(service.schedule_exceptions.all()))
+def periods_on(service: Service, day: dt.date, days: Calendar | None = None) -> list[Period]:
+    """Opening periods that start on `day` (exceptions and calendar applied), for display."""
+    exceptions = list(service.schedule_exceptions.all())
+    periods, _closed = periods_of_day(service, day, exceptions, days)
     return sorted(periods)
 
 
@@ -84,14 +123,15 @@ def is_open_at(service: Service, moment: dt.datetime | None = None) -> bool:
         return True
     now_local = local(moment)
     today, now = now_local.date(), now_local.time().replace(tzinfo=None)
-    exceptions = list(service.schedule_exceptions.all())
-    periods, closed = periods_of_day(service, today, exceptions)
+    exceptions, days = list(service.schedule_exceptions.all()), calendar()
+    periods, closed = periods_of_day(service, today, exceptions, days)
     if closed:
         return False
     for opens, closes in periods:
         if opens <= now and (now < closes or closes <= opens):
             return True
-    yesterday_periods, _ = periods_of_day(service, today - dt.timedelta(days=1), exceptions)
+    yesterday = today - dt.timedelta(days=1)
+    yesterday_periods, _ = periods_of_day(service, yesterday, exceptions, days)
     return any(closes <= opens and now < closes for opens, closes in yesterday_periods)
 
 
@@ -116,10 +156,10 @@ def next_opening(service: Service, moment: dt.datetime | None = None) -> dt.date
     if service.status != service.Status.ACTIVE or service.is_24_7:
         return None
     now_local = local(moment)
-    exceptions = list(service.schedule_exceptions.all())
+    exceptions, days = list(service.schedule_exceptions.all()), calendar()
     for offset in range(NEXT_OPENING_DAYS + 1):
         day = now_local.date() + dt.timedelta(days=offset)
-        periods, _closed = periods_of_day(service, day, exceptions)
+        periods, _closed = periods_of_day(service, day, exceptions, days)
         tz = now_local.tzinfo
         starts = sorted(dt.datetime.combine(day, opens, tzinfo=tz) for opens, _c in periods)
         later = [start for start in starts if start > now_local]
@@ -168,11 +208,14 @@ def open_condition(moment: dt.datetime | None = None) -> Q:
 
     Each condition is the set of services it holds for, as an uncorrelated
     ``id IN (…)`` that PostgreSQL computes once: correlated EXISTS probes cost
-    over a second for "open now" across 10,000 services.
+    over a second for "open now" across 10,000 services. The official calendar is
+    read here (cached), so it only changes which weekday's hours count.
     """
     now_local = local(moment)
     today, now = now_local.date(), now_local.time().replace(tzinfo=None)
     yesterday = today - dt.timedelta(days=1)
+    days = calendar()
+    weekday_today, weekday_yesterday = weekday_of(today, days), weekday_of(yesterday, days)
 
     overnight = Q(closes_at__lte=F("opens_at"))
     covers_now = Q(opens_at__lte=now) & (Q(closes_at__gt=now) | overnight)
@@ -184,22 +227,18 @@ def open_condition(moment: dt.datetime | None = None) -> Q:
     closed_today = ids(_exceptions_on(today).filter(is_closed=True))
     exception_today = ids(_exceptions_on(today))
     exception_yesterday = ids(_exceptions_on(yesterday))
-    weekly_now = ids(Schedule.objects.filter(weekday=today.weekday()).filter(covers_now))
-    weekly_spill = ids(Schedule.objects.filter(weekday=yesterday.weekday()).filter(spills_into_now))
     special_now = ids(_exceptions_on(today).filter(is_closed=False).filter(covers_now))
     special_spill = ids(_exceptions_on(yesterday).filter(is_closed=False).filter(spills_into_now))
-    return Q(status="active") & (
-        Q(is_24_7=True)
-        | (
-            ~closed_today
-            & (
-                (~exception_today & weekly_now)
-                | special_now
-                | (~exception_yesterday & weekly_spill)
-                | special_spill
-            )
-        )
-    )
+    open_by = special_now | special_spill
+    if weekday_today is not None:
+        weekly_now = ids(Schedule.objects.filter(weekday=weekday_today).filter(covers_now))
+        open_by |= ~exception_today & weekly_now
+    if weekday_yesterday is not None:
+        weekly = Schedule.objects.filter(weekday=weekday_yesterday).filter(spills_into_now)
+        open_by |= ~exception_yesterday & ids(weekly)
+    if weekday_today is None:  # a holiday: closed all day unless the service's own day says
+        open_by &= exception_today
+    return Q(status="active") & (Q(is_24_7=True) | (~closed_today & open_by))
 
 
 # --- What the service page shows -----------------------------------------------------------
@@ -225,31 +264,146 @@ def _note(exception: ScheduleException) -> str:
     return f"{exception.description}: {what}" if exception.description else what.capitalize()
 
 
+def calendar_note(entry: CalendarDay) -> str:
+    """«1 января — праздничный день (Новогодние каникулы): не работает», for today's row."""
+    what = str(SPECIAL_DAY_LABELS[entry.kind][0])
+    if entry.display_name:
+        what = f"{what} ({entry.display_name})"
+    values = {"date": formats.date_format(entry.date, "j E"), "what": what}
+    if entry.closes_services:
+        return _("%(date)s — %(what)s: не работает") % values
+    values["day"] = ON_WEEKDAY[entry.hours_weekday]
+    return _("%(date)s — %(what)s: часы работы как %(day)s") % values
+
+
 def week_hours(service: Service, today: dt.date | None = None) -> list[DayHours]:
-    """Monday to Sunday from the weekly schedule; today's row with today's exceptions applied."""
+    """Monday to Sunday from the weekly schedule; today's row with today's exceptions
+    (or the official calendar's day) applied."""
     today = today or timezone.localdate()
     schedules = list(service.schedules.all())
     exceptions = [e for e in service.schedule_exceptions.all() if e.covers(today)]
+    days = {} if service.is_24_7 else calendar()
+    entry = None if exceptions else days.get(today)
     rows = []
     for day in Weekday:
         periods = sorted((s.opens_at, s.closes_at) for s in schedules if s.weekday == day.value)
         row = DayHours(day.value, str(day.label), periods, is_today=day.value == today.weekday())
         if row.is_today and exceptions:
-            row.periods = periods_on(service, today)
+            row.periods = periods_on(service, today, days)
             row.note = "; ".join(_note(e) for e in exceptions)
+        elif row.is_today and entry is not None:
+            row.periods = periods_on(service, today, days)
+            row.note = calendar_note(entry)
         rows.append(row)
     return rows
 
 
-def upcoming_exceptions(service: Service, today: dt.date | None = None) -> list[ScheduleException]:
-    """Holidays and special days from today to ``UPCOMING_EXCEPTION_DAYS`` ahead."""
+# The words for a day (or several) of the official calendar on the service page.
+SPECIAL_DAY_LABELS = {
+    CalendarDay.Kind.HOLIDAY: (
+        pgettext_lazy("calendar", "праздничный день"),
+        pgettext_lazy("calendar", "праздничные дни"),
+    ),
+    CalendarDay.Kind.DAY_OFF: (
+        pgettext_lazy("calendar", "перенесённый выходной день"),
+        pgettext_lazy("calendar", "перенесённые выходные дни"),
+    ),
+    CalendarDay.Kind.WORKING: (
+        pgettext_lazy("calendar", "рабочий день по переносу"),
+        pgettext_lazy("calendar", "рабочие дни по переносу"),
+    ),
+}
+
+
+@dataclass
+class CalendarException:
+    """A day (or a run of days) of the official calendar as it touches one service, shaped
+    like a ``ScheduleException`` for the page, JSON-LD and the HSDS API."""
+
+    service_id: int | None
+    first: CalendarDay
+    start_date: dt.date
+    end_date: dt.date
+    is_closed: bool
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.end_date
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    @property
+    def name(self) -> str:
+        return self.first.display_name
+
+    @property
+    def kind_label(self) -> str:
+        singular, plural = SPECIAL_DAY_LABELS[self.first.kind]
+        return str(plural if self.end_date > self.start_date else singular)
+
+    @property
+    def description(self) -> str:
+        label = self.kind_label
+        return f"{label.capitalize()}: {self.name}" if self.name else label.capitalize()
+
+    @property
+    def hsds_id(self) -> str:
+        key = f"registry.calendarday:{self.first.pk}:{self.service_id}:{self.opens_at}"
+        return str(uuid.uuid5(HSDS_NAMESPACE, key))
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def calendar_exceptions(
+    service: Service, start: dt.date, end: dt.date | None = None
+) -> list[CalendarException]:
+    """The official calendar's days from `start` (to `end`) that change this service's
+    hours: none for a round-the-clock service, none where its own exception rules the
+    day. Consecutive closed days of one kind and name become one range."""
+    if service.is_24_7:
+        return []
+    own = list(service.schedule_exceptions.all())
+    entries = [
+        entry
+        for day, entry in sorted(calendar().items())
+        if day >= start and (end is None or day <= end) and not any(e.covers(day) for e in own)
+    ]
+    found: list[CalendarException] = []
+    for entry in entries:
+        if entry.closes_services:
+            last = found[-1] if found else None
+            if (
+                last is not None
+                and last.is_closed
+                and last.end_date + dt.timedelta(days=1) == entry.date
+                and (last.first.kind, last.first.name) == (entry.kind, entry.name)
+            ):
+                last.end_date = entry.date
+                continue
+            found.append(CalendarException(service.pk, entry, entry.date, entry.date, True))
+            continue
+        for opens, closes in periods_on(service, entry.date):
+            found.append(
+                CalendarException(service.pk, entry, entry.date, entry.date, False, opens, closes)
+            )
+    return found
+
+
+def upcoming_exceptions(
+    service: Service, today: dt.date | None = None
+) -> list[ScheduleException | CalendarException]:
+    """Holidays and special days from today to ``UPCOMING_EXCEPTION_DAYS`` ahead: the
+    service's own and the official calendar's."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=UPCOMING_EXCEPTION_DAYS)
-    return sorted(
-        (
-            e
-            for e in service.schedule_exceptions.all()
-            if e.last_date >= today and e.start_date <= horizon
-        ),
-        key=lambda e: e.start_date,
-    )
+    own = [
+        e
+        for e in service.schedule_exceptions.all()
+        if e.last_date >= today and e.start_date <= horizon
+    ]
+    official = calendar_exceptions(service, today, horizon)
+    return sorted([*own, *official], key=lambda e: e.start_date)

@@ -37,6 +37,7 @@ from . import admin_search
 from .corrections import ServiceCorrection
 from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
 from .models import (
+    CalendarDay,
     District,
     EverydayPhrase,
     Location,
@@ -334,6 +335,30 @@ class SettlementViewSet(RegistrySnippetViewSet):
         return Settlement.objects.select_related("district")
 
 
+class CalendarDayViewSet(RegistrySnippetViewSet):
+    """The region's official calendar: holidays, transferred days off and working days,
+    year by year. It closes (or lends hours to) every service that is not round the clock
+    and has no special day of its own then."""
+
+    model = CalendarDay
+    icon = "date"
+    menu_label = _("Праздники и переносы")
+    menu_name = "registry_calendar"
+    list_display = [
+        "date",
+        Column("kind", label=_("Что за день"), accessor="get_kind_display", sort_key="kind"),
+        "name",
+        Column(
+            "works_as_weekday", label=_("Работают как в"), accessor="get_works_as_weekday_display"
+        ),
+    ]
+    list_filter = ["kind", "is_demo"]
+    search_fields = ["name"]
+    ordering = ["-date"]
+    list_export = ["date", "kind", "name", "name_en", "works_as_weekday", "source"]
+    export_filename = "calendar"
+
+
 def stale_services_url() -> str:
     list_url = reverse(Service.snippet_viewset.get_url_name("list"))
     return f"{list_url}?{urlencode({'verified': 'stale'})}"
@@ -360,6 +385,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
         ServiceKindViewSet,
         TargetGroupViewSet,
         EverydayPhraseViewSet,
+        CalendarDayViewSet,
         DistrictViewSet,
         SettlementViewSet,
     )

@@ -63,6 +63,10 @@ EXPECTED_PERMISSIONS = {
     "registry.change_everydayphrase",
     "registry.delete_everydayphrase",
     "registry.view_everydayphrase",
+    "registry.add_calendarday",
+    "registry.change_calendarday",
+    "registry.delete_calendarday",
+    "registry.view_calendarday",
 }
 
 

@@ -1,6 +1,8 @@
 """The demo registry as data: loaded from the HSDS file by the editors' import, it holds
 everything the Python-built demo held: ``demo_snapshot.json`` is ``fingerprint()`` of the
-demo that ``registry/demo.py`` built in Python before it became data (commit 099cdf6)."""
+demo that ``registry/demo.py`` built in Python before it became data (commit 099cdf6),
+less each service's New Year holidays and pre-holiday day, which the official calendar
+(``demo_data/calendar.json``) now gives every service at once."""
 
 import datetime as dt
 import json

@@ -14,7 +14,7 @@ from safechildhood.core.pagecache import store
 from safechildhood.core.protection import TOKEN_FIELD, read_token
 from safechildhood.home.models import EmergencyContacts
 from safechildhood.registry.corrections import ServiceCorrection
-from safechildhood.registry.models import District, ServiceKind, TargetGroup
+from safechildhood.registry.models import CalendarDay, District, ServiceKind, TargetGroup
 
 from .factories import (
     OrganizationPhoneFactory,
@@ -257,3 +257,17 @@ def test_with_the_cache_down_the_service_page_and_its_form_still_work(client, se
     service.name = "Служба примирения (демо)"
     service.save_revision().publish()  # the editor's publish is not stopped either
     assert "Служба примирения (демо)".encode() in client.get(SERVICE).content
+
+
+def test_a_new_day_of_the_official_calendar_is_shown_at_once(client, service):
+    cached(client, SERVICE)
+    day = CalendarDay.objects.create(
+        date=timezone.localdate() + dt.timedelta(days=2),
+        kind=CalendarDay.Kind.HOLIDAY,
+        name="Праздник для проверки",
+    )
+    page = client.get(SERVICE)
+    assert page.get("X-Page-Cache") != "hit"
+    assert "Праздник для проверки" in page.content.decode()
+    day.delete()
+    assert "Праздник для проверки" not in client.get(SERVICE).content.decode()

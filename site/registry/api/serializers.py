@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from ..hours import CalendarException, calendar_exceptions
 from ..hsds import (
     COUNTRY,
     LANGUAGE_CODES,
@@ -285,6 +286,12 @@ class HSDSSerializer:
             self.exception(exception, service_id, tz)
             for exception in service.schedule_exceptions.all()
         ]
+        # The official calendar's holidays and working days from today, where the
+        # service has no special day of its own (none for a round-the-clock service).
+        rows += [
+            self.exception(day, service_id, tz)
+            for day in calendar_exceptions(service, timezone.localdate())
+        ]
         return rows
 
     def weekly(self, schedule: Schedule, service_id: str, tz) -> JSON:
@@ -300,7 +307,9 @@ class HSDSSerializer:
             "description": str(schedule),
         }
 
-    def exception(self, exception: ScheduleException, service_id: str, tz) -> JSON:
+    def exception(
+        self, exception: ScheduleException | CalendarException, service_id: str, tz
+    ) -> JSON:
         """A dated exception: ``valid_from``/``valid_to``; no hours means closed."""
         data = {
             "id": exception.hsds_id,

@@ -18,7 +18,7 @@ public-safe coordinates so that ordering cannot reveal a shelter's position.
 The package: ``common`` (HSDS identifiers, slugs), ``districts``, ``organizations``,
 ``taxonomy`` (kinds of help, target groups), ``vocabulary`` (the everyday words that
 name them), ``services``, ``settlements`` (the gazetteer), ``locations`` (places and
-service areas), ``phones`` and ``schedules``; opening-hours rules are in
+service areas), ``phones``, ``schedules`` and ``calendar`` (holidays); opening-hours rules are in
 ``registry.hours``. Everything public is importable from here, as before the split.
 """
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 # Visitors' corrections live in their own module; imported here so Django registers the model.
 from ..corrections import ServiceCorrection
 from ..hours import site_timezone
+from .calendar import CalendarDay
 from .common import HSDS_NAMESPACE, HSDSIdentifiedMixin, default_locale_filter, make_slug
 from .districts import District
 from .locations import Location, ServiceArea
@@ -42,6 +43,7 @@ __all__ = [
     "HSDS_NAMESPACE",
     "ICAL_DAYS",
     "AbstractPhone",
+    "CalendarDay",
     "District",
     "EverydayPhrase",
     "HSDSIdentifiedMixin",

@@ -74,7 +74,13 @@ class ScheduleException(HSDSIdentifiedMixin, TranslatableMixin, models.Model):
     opens_at = models.TimeField(_("Работает с"), null=True, blank=True)
     closes_at = models.TimeField(_("Работает до"), null=True, blank=True)
     description = models.CharField(
-        _("Пояснение"), max_length=255, blank=True, help_text=_("Например, «Новогодние праздники»")
+        _("Пояснение"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Например, «Санитарный день». Общие праздники и переносы задают в «Реестр "
+            "помощи → Праздники и переносы»: здесь — только особые дни этой службы."
+        ),
     )
 
     panels = [
