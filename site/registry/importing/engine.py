@@ -453,6 +453,7 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 latitude=location.latitude,
                 longitude=location.longitude,
                 accessibility=location.accessibility,
+                accessibility_codes=list(location.accessibility_codes),
                 transportation=location.transportation,
                 is_confidential=location.is_confidential,
             )
