@@ -1,10 +1,11 @@
 """The public list of services: reading the URL, the filter options, the "nothing found" help.
 
 Everything the visitor chose lives in the query string (``?q=…&district=…&kind=…
-&group=…&open_now=1&24x7=1&free=1&access=wheelchair&age=7&near=lat,lon&page=2``, and a place: ``where=…`` as
-typed or ``place=<slug>`` as chosen) so that a result list can be shared, bookmarked
-and reached again with Back. A place (typed in «where», or named in the words) is the
-district filter and the point distances are measured from (``registry.gazetteer``).
+&group=…&open_now=1&24x7=1&free=1&access=wheelchair&age=7&near=lat,lon&page=2``,
+and a place: ``where=…`` as typed or ``place=<slug>`` as chosen) so that a result
+list can be shared, bookmarked and reached again with Back. A place (typed in
+«where», or named in the words) is the district filter and the point distances
+are measured from (``registry.gazetteer``).
 Bad values never raise: an unknown district, kind, group or place slug is a 404 (the
 page says what to do next),
 malformed coordinates, page numbers and ages, and unknown accessibility codes, are

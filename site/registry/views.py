@@ -47,7 +47,17 @@ def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
 # the registry's signals forget them on any change (apps.py), and those showing "open
 # now" or today's hours only until some service opens or closes, or midnight (clock.py).
 LIST_PARAMETERS = (
-    "q", "where", "place", "district", "kind", "group", "access", "age", "near", "page", *FLAGS
+    "q",
+    "where",
+    "place",
+    "district",
+    "kind",
+    "group",
+    "access",
+    "age",
+    "near",
+    "page",
+    *FLAGS,
 )
 
 

@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0015_location_district_optional'),
+        ("registry", "0015_location_district_optional"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='location',
-            name='accessibility_codes',
-            field=safechildhood.registry.accessibility.AccessibilityCodesField(blank=True, default=list, help_text='Отметьте только то, что в этом месте точно есть', verbose_name='Доступность'),
+            model_name="location",
+            name="accessibility_codes",
+            field=safechildhood.registry.accessibility.AccessibilityCodesField(
+                blank=True,
+                default=list,
+                help_text="Отметьте только то, что в этом месте точно есть",
+                verbose_name="Доступность",
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='accessibility',
-            field=models.TextField(blank=True, help_text='Например, «пандус со двора, позвоните заранее»', verbose_name='Подробнее о доступности'),
+            model_name="location",
+            name="accessibility",
+            field=models.TextField(
+                blank=True,
+                help_text="Например, «пандус со двора, позвоните заранее»",
+                verbose_name="Подробнее о доступности",
+            ),
         ),
     ]
