@@ -47,5 +47,5 @@ class Command(BaseCommand):
     def progress(self, done: int, total: int) -> None:
         """The shared bar (``core.progress``): a bar in a terminal, plain lines in a log."""
         if self.bar is None:
-            self.bar = Progress(self.stdout, total, "Службы")
+            self.bar = Progress(self.stdout, total, "Служб")
         self.bar.advance(done - self.bar.done)
