@@ -199,3 +199,18 @@ def test_datapackage_export_has_a_row_per_code(tmp_path, places):
     descriptions = [row["description"] for row in csv.DictReader(io.StringIO(text))]
     assert descriptions.count("Вход без ступенек, доступно на коляске") == 1  # not the shelter
     assert "Индукционная петля для слуховых аппаратов" in descriptions
+
+
+def test_demo_places_get_codes_from_the_seed(home):
+    """The seed says «Вход без ступенек»: the demo places are step-free, a few say more."""
+    from safechildhood.registry import demo
+
+    demo.load()
+    ru = Location.objects.filter(locale__language_code="ru")
+    vologda = ru.get(service__external_id="demo:sos-vologda")
+    assert vologda.accessibility_codes == ["wheelchair", "toilet", "parking"]
+    assert vologda.accessibility == "Вход без ступенек, кнопка вызова (демо)"
+    assert ru.get(service__external_id="demo:mediation-cherepovets").accessibility_codes == [
+        "wheelchair",
+        "sign_language",
+    ]
