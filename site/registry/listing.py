@@ -330,6 +330,27 @@ def _access_and_age(data: QueryDict | Mapping[str, str]) -> dict:
     return found
 
 
+def _filters(
+    district: District | None, kind: Term | None, group: Term | None, flags: dict, extra: dict
+) -> dict[str, object]:
+    """The chosen values as ``SearchRequest.filters`` (``registry.queries``)."""
+    filters: dict[str, object] = {}
+    if district:
+        filters["district"] = district
+    if kind:
+        filters["kind"] = kind.code
+    if group:
+        filters["target_group"] = group.code
+    for name, on in flags.items():
+        if on:
+            filters[FLAGS[name]] = True
+    if extra["access"]:
+        filters["accessibility"] = extra["access"].code
+    if extra["age"] is not None:
+        filters["age"] = extra["age"]
+    return filters
+
+
 def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -> Listing:
     """Read the list page's URL parameters. Raises :class:`UnknownFilterValue`."""
     district = kind = group = None
@@ -356,21 +377,8 @@ def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -
     elif district is None and places.district_slug:
         district = options.district(places.district_slug)
 
-    filters: dict[str, object] = {}
-    if district:
-        filters["district"] = district
-    if kind:
-        filters["kind"] = kind.code
-    if group:
-        filters["target_group"] = group.code
-    for name, on in flags.items():
-        if on:
-            filters[FLAGS[name]] = True
     extra = _access_and_age(data)
-    if extra["access"]:
-        filters["accessibility"] = extra["access"].code
-    if extra["age"] is not None:
-        filters["age"] = extra["age"]
+    filters = _filters(district, kind, group, flags, extra)
     request = SearchRequest.from_input(
         query=places.query,
         page=data.get("page"),
