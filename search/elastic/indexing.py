@@ -84,6 +84,11 @@ def public_objects(language: str) -> Iterator[Any]:
         yield from source.indexed(language).order_by("pk").iterator(chunk_size=CHUNK_SIZE)
 
 
+def count_public_objects(language: str) -> int:
+    """How many objects :func:`public_objects` will give (for a command's progress bar)."""
+    return sum(source.indexed(language).count() for source in sources())
+
+
 # --- bulk actions -------------------------------------------------------------------------
 
 

@@ -1,13 +1,15 @@
 """The public list of services: reading the URL, the filter options, the "nothing found" help.
 
 Everything the visitor chose lives in the query string (``?q=…&district=…&kind=…
-&group=…&open_now=1&24x7=1&free=1&near=lat,lon&page=2``, and a place: ``where=…`` as
-typed or ``place=<slug>`` as chosen) so that a result list can be shared, bookmarked
-and reached again with Back. A place (typed in «where», or named in the words) is the
-district filter and the point distances are measured from (``registry.gazetteer``).
+&group=…&open_now=1&24x7=1&free=1&access=wheelchair&age=7&near=lat,lon&page=2``,
+and a place: ``where=…`` as typed or ``place=<slug>`` as chosen) so that a result
+list can be shared, bookmarked and reached again with Back. A place (typed in
+«where», or named in the words) is the district filter and the point distances
+are measured from (``registry.gazetteer``).
 Bad values never raise: an unknown district, kind, group or place slug is a 404 (the
 page says what to do next),
-malformed coordinates and page numbers are ignored with a message.
+malformed coordinates, page numbers and ages, and unknown accessibility codes, are
+ignored with a message.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from django.utils.translation import gettext as _
 from safechildhood.core.versioned_cache import VersionedCache
 from search.api import ORDER_DISTANCE, SearchRequest
 
-from . import gazetteer
+from . import accessibility, gazetteer
+from .accessibility import Feature
 from .gazetteer import Place
 from .geocoder import Geocoded, GeocoderFailed, geocode
 from .models import District, Service, ServiceKind, TargetGroup
@@ -44,6 +47,8 @@ TRUE_VALUES = {"1", "on", "true", "yes", "да"}
 
 # URL parameter → SearchRequest filter, for the three yes/no filters.
 FLAGS = {"open_now": "open_now", "24x7": "is_24_7", "free": "free"}
+# The «возраст ребёнка» filter: whole years of a child.
+MIN_AGE, MAX_AGE = 0, 17
 
 
 class UnknownFilterValue(Exception):
@@ -174,6 +179,10 @@ class Listing:
     kind: Term | None = None
     group: Term | None = None
     flags: dict[str, bool] = field(default_factory=dict)
+    access: Feature | None = None  # an accessibility code (``access=``)
+    age: int | None = None  # the child's age (``age=``)
+    age_error: str = ""  # what was wrong with the age typed
+    typed_age: str = ""  # …as typed, shown again in the form
     place: Place | None = None  # a settlement typed or chosen: the point and the district
     place_choices: list[Place] = field(default_factory=list)  # «which one?»
     unknown_place: str = ""  # a place typed that the gazetteer does not know
@@ -182,7 +191,14 @@ class Listing:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.district or self.kind or self.group or any(self.flags.values()))
+        return bool(
+            self.district
+            or self.kind
+            or self.group
+            or any(self.flags.values())
+            or self.access
+            or self.age is not None
+        )
 
     def params(self, **changes: str | None) -> dict[str, str]:
         """The current URL parameters (without the page), with `changes` applied."""
@@ -192,6 +208,8 @@ class Listing:
             "kind": self.kind.code if self.kind else "",
             "group": self.group.code if self.group else "",
             **{name: "1" if on else "" for name, on in self.flags.items()},
+            "access": self.access.code if self.access else "",
+            "age": "" if self.age is None else str(self.age),
             "near": "" if self.place else self.request.near_param,
             "place": self.place.slug if self.place else "",
             "where": self.typed_place if self.geocoded else "",
@@ -210,7 +228,17 @@ class Listing:
     @property
     def url_without_filters(self) -> str:
         """The same words (and point) without district, kind, group and yes/no filters."""
-        return self.url(district="", place="", kind="", group="", **dict.fromkeys(FLAGS, ""))
+        return self.url(
+            district="", place="", kind="", group="", access="", age="", **dict.fromkeys(FLAGS, "")
+        )
+
+    @property
+    def url_without_access(self) -> str:
+        return self.url(access="")
+
+    @property
+    def url_without_age(self) -> str:
+        return self.url(age="")
 
     @property
     def url_without_near(self) -> str:
@@ -273,6 +301,56 @@ def _value(data: QueryDict | Mapping[str, str], name: str) -> str:
     return raw.strip() if isinstance(raw, str) else ""
 
 
+def parse_age(raw: str) -> tuple[int | None, str]:
+    """The child's age from ``age=``: (years, "") or (None, what is wrong)."""
+    if not raw:
+        return None, ""
+    if not raw.isascii() or not raw.isdigit():
+        return None, _("Возраст ребёнка — целое число лет, например 7.")
+    age = int(raw[:4]) if len(raw) <= 4 else MAX_AGE + 1
+    if not MIN_AGE <= age <= MAX_AGE:
+        return None, _("Возраст ребёнка — от %(min)d до %(max)d лет.") % {
+            "min": MIN_AGE,
+            "max": MAX_AGE,
+        }
+    return age, ""
+
+
+def _access_and_age(data: QueryDict | Mapping[str, str]) -> dict:
+    """The accessibility and age filters, and the messages for bad values (never a 404:
+    they come from a form field, not from a link)."""
+    found: dict = {"typed_age": _value(data, "age")[:20], "messages": []}
+    code = _value(data, "access")
+    found["access"] = accessibility.BY_CODE.get(code)
+    if code and found["access"] is None:
+        found["messages"].append(_("Такого условия доступности нет: фильтр не применён."))
+    found["age"], found["age_error"] = parse_age(found["typed_age"])
+    if found["age_error"]:
+        found["messages"].append(found["age_error"] + " " + _("Фильтр по возрасту не применён."))
+    return found
+
+
+def _filters(
+    district: District | None, kind: Term | None, group: Term | None, flags: dict, extra: dict
+) -> dict[str, object]:
+    """The chosen values as ``SearchRequest.filters`` (``registry.queries``)."""
+    filters: dict[str, object] = {}
+    if district:
+        filters["district"] = district
+    if kind:
+        filters["kind"] = kind.code
+    if group:
+        filters["target_group"] = group.code
+    for name, on in flags.items():
+        if on:
+            filters[FLAGS[name]] = True
+    if extra["access"]:
+        filters["accessibility"] = extra["access"].code
+    if extra["age"] is not None:
+        filters["age"] = extra["age"]
+    return filters
+
+
 def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -> Listing:
     """Read the list page's URL parameters. Raises :class:`UnknownFilterValue`."""
     district = kind = group = None
@@ -299,22 +377,15 @@ def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -
     elif district is None and places.district_slug:
         district = options.district(places.district_slug)
 
-    filters: dict[str, object] = {}
-    if district:
-        filters["district"] = district
-    if kind:
-        filters["kind"] = kind.code
-    if group:
-        filters["target_group"] = group.code
-    for name, on in flags.items():
-        if on:
-            filters[FLAGS[name]] = True
+    extra = _access_and_age(data)
+    filters = _filters(district, kind, group, flags, extra)
     request = SearchRequest.from_input(
         query=places.query,
         page=data.get("page"),
         near=None if places.place else data.get("near"),
         filters=filters,
         per_page=PER_PAGE,
+        messages=extra["messages"],
     )
     if places.place is not None:
         request = dataclasses.replace(request, near=places.place.point)
@@ -324,6 +395,10 @@ def parse_listing(data: QueryDict | Mapping[str, str], options: FilterOptions) -
         kind=kind,
         group=group,
         flags=flags,
+        access=extra["access"],
+        age=extra["age"],
+        age_error=extra["age_error"],
+        typed_age=extra["typed_age"],
         place=places.place,
         place_choices=places.choices,
         unknown_place=places.unknown,

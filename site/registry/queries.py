@@ -16,6 +16,9 @@ search finds (``registry.search_source``). Filters (the keys of
 ``open_now``        ``True``: open at this moment in the site's time zone
 ``is_24_7``         ``True``: round-the-clock emergency services only
 ``free``            ``True``: free of charge only
+``accessibility``   an accessibility code (``"wheelchair"``): a public place has it
+``age``             a child's age in years: within the service's minimum and
+                    maximum age (a missing bound is no limit)
 =================== ===========================================================
 
 Ordering: nearest first from ``request.near`` (the visitor's position or a place
@@ -101,6 +104,8 @@ SERVICE_FILTERS = frozenset(
         "open_now",
         "is_24_7",
         "free",
+        "accessibility",
+        "age",
     }
 )
 SERVICE_FACETS = frozenset({"kind"})
@@ -401,7 +406,30 @@ def _filtered(request: SearchRequest) -> ServiceQuerySet:
         services = services.filter(is_free=True)
     if filters.get("open_now"):
         services = services.open_now()
+    if filters.get("accessibility"):
+        services = services.filter(accessible(filters["accessibility"]))
+    if filters.get("age") is not None:
+        services = services.filter(for_age(filters["age"]))
     return services
+
+
+def accessible(code: str) -> Q:
+    """Services with a public place marked with ``code``. The codes are a JSON list:
+    ``icontains`` on its text (``"wheelchair"`` with the quotes, so one code never
+    matches inside another) works on PostgreSQL and SQLite alike, unlike ``contains``."""
+    places = Location.objects.filter(
+        service=OuterRef("pk"),
+        is_confidential=False,
+        accessibility_codes__icontains=f'"{code}"',
+    )
+    return Q(Exists(places))
+
+
+def for_age(age: int) -> Q:
+    """Services whose age range includes ``age``; a missing bound means no limit."""
+    return (Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)) & (
+        Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    )
 
 
 def _ordering(request: SearchRequest, origin: tuple[float, float] | None) -> str:

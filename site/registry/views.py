@@ -46,7 +46,19 @@ def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
 # The page cache keeps these pages for anonymous visitors (safechildhood.core.pagecache):
 # the registry's signals forget them on any change (apps.py), and those showing "open
 # now" or today's hours only until some service opens or closes, or midnight (clock.py).
-LIST_PARAMETERS = ("q", "where", "place", "district", "kind", "group", "near", "page", *FLAGS)
+LIST_PARAMETERS = (
+    "q",
+    "where",
+    "place",
+    "district",
+    "kind",
+    "group",
+    "access",
+    "age",
+    "near",
+    "page",
+    *FLAGS,
+)
 
 
 @cache_for_visitors(LIST_PARAMETERS, until=clock.next_change)

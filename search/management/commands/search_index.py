@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safechildhood.core.progress import Progress
 from search.elastic import connection, indexing
 
 
@@ -67,22 +68,28 @@ class Command(BaseCommand):
         self.stdout.write(f"Elasticsearch {version} at {connection.safe_url()}")
         return client
 
+    def _progress(self, language: str) -> Progress:
+        """The shared bar (``core.progress``) over the language's public objects."""
+        total = indexing.count_public_objects(language)
+        return Progress(self.stdout, total, connection.index_alias(language))
+
     def _rebuild(self, client, language: str) -> None:
         name = indexing.create_index(language, client)
         try:
-            count = indexing.bulk_index(
-                indexing.public_objects(language),
-                language=language,
-                index=name,
-                refresh=True,
-                client=client,
-            )
+            with self._progress(language) as progress:
+                count = indexing.bulk_index(
+                    progress.track(indexing.public_objects(language)),
+                    language=language,
+                    index=name,
+                    refresh=True,
+                    client=client,
+                )
             old = indexing.switch_alias(language, name, client)
         except BaseException:
             indexing.delete_indices([name], client)  # the alias still points at the old one
             raise
         indexing.delete_indices(old, client)
-        self.stdout.write(
+        progress.finish(
             self.style.SUCCESS(
                 f"{connection.index_alias(language)} → {name}: {count} documents"
                 + (f" (deleted {', '.join(old)})" if old else "")
@@ -91,9 +98,13 @@ class Command(BaseCommand):
 
     def _update(self, client, language: str) -> None:
         name = indexing.ensure_index(language, client)
-        count = indexing.bulk_index(
-            indexing.public_objects(language), language=language, refresh=True, client=client
-        )
-        self.stdout.write(
+        with self._progress(language) as progress:
+            count = indexing.bulk_index(
+                progress.track(indexing.public_objects(language)),
+                language=language,
+                refresh=True,
+                client=client,
+            )
+        progress.finish(
             self.style.SUCCESS(f"{connection.index_alias(language)} ({name}): {count} documents")
         )

@@ -368,18 +368,34 @@ class HSDSSerializer:
             address = location.public_address()
             if address:
                 data["addresses"] = [self.address(location, address)]
-            if location.public_accessibility():
-                data["accessibility"] = [
-                    {
-                        "id": derived_id(location, "accessibility"),
-                        "location_id": location.hsds_id,
-                        "description": location.public_accessibility(),
-                    }
-                ]
+            accessibility = self.accessibility(location)
+            if accessibility:
+                data["accessibility"] = accessibility
         data["attributes"] = (
             [self.attribute(location.hsds_id, "location", district)] if district else []
         )
         return data
+
+    def accessibility(self, location: Location) -> list[JSON]:
+        """A public place's accessibility: one row per code (its label as the description,
+        which the import reads back) and the free-text note as its own row."""
+        rows = [
+            {
+                "id": derived_id(location, f"accessibility-{feature.code}"),
+                "location_id": location.hsds_id,
+                "description": feature.source_label,
+            }
+            for feature in location.public_features()
+        ]
+        if location.public_accessibility():
+            rows.append(
+                {
+                    "id": derived_id(location, "accessibility"),
+                    "location_id": location.hsds_id,
+                    "description": location.public_accessibility(),
+                }
+            )
+        return rows
 
     def address(self, location: Location, street: str) -> JSON:
         """A public place's postal address; without a district the city is left unsaid

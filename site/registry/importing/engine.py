@@ -22,8 +22,9 @@ from __future__ import annotations
 import difflib
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -49,6 +50,8 @@ from ..models import (
 from ..models.common import make_slug
 from . import districts as finding
 from .records import ERROR, WARNING, LocationRecord, Parsed, PhoneRecord, Problem, ServiceRecord
+
+T = TypeVar("T")
 
 SERVICE_EXCLUDE = [
     "translation_key",
@@ -293,8 +296,21 @@ class Resolver:
         return message
 
 
-def plan(parsed: Parsed, create_only: bool = False, create_districts: bool = False) -> Plan:
-    """The dry run: every problem, nothing written.
+def _stepping(items: Iterable[T], step: Callable[[], None] | None) -> Iterator[T]:
+    """Each of ``items``, calling ``step`` after each (a command's progress bar)."""
+    for item in items:
+        yield item
+        if step is not None:
+            step()
+
+
+def plan(
+    parsed: Parsed,
+    create_only: bool = False,
+    create_districts: bool = False,
+    step: Callable[[], None] | None = None,
+) -> Plan:
+    """The dry run: every problem, nothing written. ``step`` is called after each record.
 
     With `create_only` (the demo registry), records whose service already exists are
     skipped and existing organisations are linked but not changed. With
@@ -308,7 +324,7 @@ def plan(parsed: Parsed, create_only: bool = False, create_districts: bool = Fal
     result.new_districts = resolver.created_districts
     seen = Counter(record.external_id for record in parsed.records if record.external_id)
     slugs_in_file: dict[str, str] = {}
-    for record in parsed.records:
+    for record in _stepping(parsed.records, step):
         if not record.external_id:
             continue
         if seen[record.external_id] > 1:
@@ -453,6 +469,7 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 latitude=location.latitude,
                 longitude=location.longitude,
                 accessibility=location.accessibility,
+                accessibility_codes=list(location.accessibility_codes),
                 transportation=location.transportation,
                 is_confidential=location.is_confidential,
             )
@@ -620,8 +637,9 @@ class ImportFailed(Exception):
     """Nothing was written; the message says why."""
 
 
-def apply(result: Plan, user=None) -> Plan:
-    """Write the whole plan in one transaction, or nothing at all."""
+def apply(result: Plan, user=None, step: Callable[[], None] | None = None) -> Plan:
+    """Write the whole plan in one transaction, or nothing at all. ``step`` is called
+    after each service written."""
     if not result.ok:
         raise ImportFailed(_("в файле есть ошибки: ничего не записано"))
     publish = user is None or user.has_perm("registry.publish_service")
@@ -632,7 +650,7 @@ def apply(result: Plan, user=None) -> Plan:
             for organization in result.organizations.values():
                 if not (result.create_only and organization.pk):
                     organization.save()
-            for item in result.services:
+            for item in _stepping(result.services, step):
                 _save_service(item, result, user, publish)
     except (DatabaseError, ValidationError, ValueError) as error:
         raise ImportFailed(

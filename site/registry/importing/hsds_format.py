@@ -48,6 +48,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..accessibility import recognise
 from ..fields import DATE, INTEGER, TEXT, hsds_read
 from ..hsds import STATUS_FROM_HSDS, TAXONOMY_BY_ID
 from ..models import Phone, ServiceKind, TargetGroup, default_locale_filter
@@ -712,11 +713,7 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
         ]
         references.append(values.text(location.get("name")))
         latitude, longitude = _coordinates(location, f"{field}.location", warning)
-        notes = [
-            values.text(item.get("description") or item.get("details"))
-            for item in location.get("accessibility") or []
-            if isinstance(item, dict)
-        ]
+        codes, notes = _accessibility(location.get("accessibility"))
         confidential = not street
         if confidential:
             warning(
@@ -735,10 +732,32 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
                 latitude=None if confidential else latitude,
                 longitude=None if confidential else longitude,
                 accessibility="\n".join(note for note in notes if note),
+                accessibility_codes=codes,
                 transportation=values.text(location.get("transportation")),
                 is_confidential=confidential,
             )
         )
+
+
+def _accessibility(rows: object) -> tuple[list[str], list[str]]:
+    """(codes, notes) from a location's ``accessibility`` rows: a description that is
+    exactly one of our codes' labels is that code, anything else is kept as text
+    (with its details)."""
+    codes: list[str] = []
+    notes: list[str] = []
+    for item in rows if isinstance(rows, list) else []:
+        if not isinstance(item, dict):
+            continue
+        description = values.text(item.get("description"))
+        details = values.text(item.get("details"))
+        code = recognise(description)
+        if code and code not in codes:
+            codes.append(code)
+        elif not code and (description or details):
+            notes.append(". ".join(part for part in (description, details) if part))
+        if code and details:
+            notes.append(details)
+    return codes, notes
 
 
 def _coordinates(location: dict, field: str, warning) -> tuple[float | None, float | None]:

@@ -55,6 +55,7 @@ class LocationRecord:
     latitude: float | None = None
     longitude: float | None = None
     accessibility: str = ""
+    accessibility_codes: list[str] = field(default_factory=list)
     transportation: str = ""
     is_confidential: bool = False
 

@@ -16,6 +16,7 @@ from wagtail.models import (
     TranslatableMixin,
 )
 
+from ..accessibility import AccessibilityCodesField, Feature, ordered
 from .common import HSDSIdentifiedMixin
 from .districts import District
 
@@ -56,7 +57,15 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    accessibility = models.TextField(_("Доступность"), blank=True)
+    accessibility_codes = AccessibilityCodesField(
+        _("Доступность"),
+        help_text=_("Отметьте только то, что в этом месте точно есть"),
+    )
+    accessibility = models.TextField(
+        _("Подробнее о доступности"),
+        blank=True,
+        help_text=_("Например, «пандус со двора, позвоните заранее»"),
+    )
     transportation = models.TextField(_("Как добраться"), blank=True)
     is_confidential = models.BooleanField(
         _("Адрес конфиденциален"),
@@ -72,6 +81,7 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
         FieldRowPanel([FieldPanel("address"), FieldPanel("postal_code")]),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("is_confidential"),
+        FieldPanel("accessibility_codes"),
         FieldPanel("accessibility"),
         FieldPanel("transportation"),
     ]
@@ -107,6 +117,10 @@ class Location(HSDSIdentifiedMixin, TranslatableMixin, Orderable):
 
     def public_accessibility(self) -> str:
         return "" if self.is_confidential else self.accessibility
+
+    def public_features(self) -> list[Feature]:
+        """The place's accessibility codes in order; none when confidential (like the note)."""
+        return [] if self.is_confidential else ordered(self.accessibility_codes)
 
     def public_coordinates(self) -> tuple[float, float] | None:
         """Exact (lat, lon) for a map marker; ``None`` when confidential or unknown."""

@@ -37,6 +37,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .. import geo, hours
+from ..accessibility import Feature, ordered
 from .common import HSDSIdentifiedMixin, default_locale_filter, make_slug
 from .districts import District
 from .locations import Location, ServiceArea
@@ -509,6 +510,16 @@ class Service(
             f"{_('конфиденциально')}: {loc.address}" if loc.is_confidential else loc.address
             for loc in self.locations.all()
         )
+
+    def public_features(self) -> list[Feature]:
+        """Accessibility codes of any public place (the cards: prefetched places only)."""
+        codes = {
+            code
+            for place in self.locations.all()
+            if not place.is_confidential
+            for code in place.accessibility_codes or []
+        }
+        return ordered(codes)
 
     def phones_display(self) -> str:
         return "; ".join(

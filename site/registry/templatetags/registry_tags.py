@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from safechildhood.core.pagecache import fresh_value
 
+from ..accessibility import FEATURES, Feature
 from ..corrections import FRESH_FORM_VALUE
 from ..jsonld import service_jsonld, to_script_content
 from ..listing import localized_taxonomies
@@ -45,6 +46,18 @@ def service_jsonld_script(context: template.Context, info: ServicePage) -> SafeS
 def correction_token(context: template.Context) -> str:
     """A new signed form token; on a cached service page, a new one in every copy served."""
     return fresh_value(context.get("request"), FRESH_FORM_VALUE)
+
+
+@register.simple_tag
+def access_features() -> tuple[Feature, ...]:
+    """The accessibility codes the filter offers, in the vocabulary's order."""
+    return FEATURES
+
+
+@register.inclusion_tag("registry/includes/accessibility.html")
+def accessibility_list(features: list[Feature], compact: bool = False) -> dict:
+    """Icons (decorative) with their text, for a place's accessibility codes."""
+    return {"features": features, "compact": compact}
 
 
 @register.inclusion_tag("registry/includes/map.html")

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safechildhood.core.progress import Progress
 from safechildhood.registry.api import tabular
-
-PLAIN_EVERY = 100  # services between progress lines when the output is not a terminal
 
 
 class Command(BaseCommand):
@@ -27,25 +26,26 @@ class Command(BaseCommand):
         path = Path(output)
         if path.parent and not path.parent.exists():
             raise CommandError(f"Нет папки {path.parent}")
-        self.verbosity = options.get("verbosity", 1)
-        self.terminal = self.stdout.isatty()
+        self.bar: Progress | None = None
+        quiet = options.get("verbosity", 1) == 0
         try:
             with path.open("wb") as target:
-                tables = tabular.write_zip(target, self.progress)
+                tables = tabular.write_zip(target, None if quiet else self.progress)
         except OSError as error:
             raise CommandError(f"Не удалось записать {path}: {error}") from error
-        if self.terminal and self.verbosity:
-            self.stdout.write("")
+        finally:
+            if self.bar is not None:
+                self.bar.close()
         counts = {name: len(rows) for name, rows in tables.rows.items() if rows}
         summary = ", ".join(f"{name} {count}" for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Записано в {path}: {summary or 'пусто'}."))
+        message = self.style.SUCCESS(f"Записано в {path}: {summary or 'пусто'}.")
+        if self.bar is None:
+            self.stdout.write(message)
+        else:
+            self.bar.finish(message)
 
     def progress(self, done: int, total: int) -> None:
-        """One updating line in a terminal; plain lines (every 100 and the last) in a log."""
-        if not self.verbosity:
-            return
-        if self.terminal:
-            self.stdout.write(f"\rСлужб: {done}/{total}", ending="")
-            self.stdout.flush()
-        elif done % PLAIN_EVERY == 0 or done == total:
-            self.stdout.write(f"Служб: {done}/{total}")
+        """The shared bar (``core.progress``): a bar in a terminal, plain lines in a log."""
+        if self.bar is None:
+            self.bar = Progress(self.stdout, total, "Служб")
+        self.bar.advance(done - self.bar.done)

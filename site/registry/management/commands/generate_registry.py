@@ -21,6 +21,7 @@ from wagtail.models import Locale
 from wagtail.search.backends import get_search_backends
 from wagtail.search.models import IndexEntry
 
+from safechildhood.core.progress import Progress
 from safechildhood.registry.models import (
     District,
     Location,
@@ -56,6 +57,7 @@ DATABASE_BACKEND_MODULES = ("modelsearch.backends.database", "search.sqlite")
 
 class Command(BaseCommand):
     help = "Generate synthetic services and districts for benchmarks (deterministic with --seed)."
+    progress: Progress | None = None  # set while handle() runs (core.progress)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--services", type=int, default=10_000)
@@ -76,9 +78,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not options["keep"]:
                 self.clear()
-            pks = self.generate(rng, n_services, n_districts, options["seed"])
+            with Progress(self.stdout, n_services, "Services") as self.progress:
+                pks = self.generate(rng, n_services, n_districts, options["seed"])
+                self.progress.finish()
         if not options["no_index"]:
-            self.index(pks)
+            total = len(pks) * len(list(get_search_backends()))
+            with Progress(self.stdout, total, "Search index") as self.progress:
+                self.index(pks)
+                self.progress.finish()
         self.stdout.write(
             self.style.SUCCESS(f"Generated {n_services} services in {n_districts} districts.")
         )
@@ -230,6 +237,8 @@ class Command(BaseCommand):
                 for g in rng.sample(groups, rng.randint(1, 3))
             ]
             locations += self._locations(rng, i, service, districts, ru)
+            if self.progress is not None:
+                self.progress.advance()
             areas += [
                 ServiceArea(service_id=service.pk, district=d, sort_order=n)
                 for n, d in enumerate(rng.sample(districts, min(len(districts), rng.randint(0, 2))))
@@ -309,3 +318,5 @@ class Command(BaseCommand):
             for start in range(0, len(pks), BATCH):
                 chunk = Service.get_indexed_objects().filter(pk__in=pks[start : start + BATCH])
                 backend.add_bulk(Service, list(chunk))
+                if self.progress is not None:
+                    self.progress.advance(len(pks[start : start + BATCH]))

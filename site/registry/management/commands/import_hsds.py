@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safechildhood.core.progress import Progress
 from safechildhood.registry.importing import engine
 from safechildhood.registry.importing.csv_format import parse_csv
 from safechildhood.registry.importing.hsds_format import read_path
@@ -49,7 +50,13 @@ class Command(BaseCommand):
         self.verbosity = options.get("verbosity", 1)
         source = Path(path)
         parsed = self.read(source)
-        result = engine.plan(parsed, create_districts=options.get("create_districts", False))
+        with Progress(self.stdout, len(parsed.records), "Проверка") as progress:
+            result = engine.plan(
+                parsed,
+                create_districts=options.get("create_districts", False),
+                step=progress.advance,
+            )
+            progress.finish()
         self.print_report(result)
         if report:
             self.write_report(result, Path(report))
@@ -64,16 +71,17 @@ class Command(BaseCommand):
                 self.style.WARNING("Пробный прогон: ничего не записано. Запишите с --apply.")
             )
             return
-        try:
-            engine.apply(result)
-        except engine.ImportFailed as error:
-            raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Записано: новых служб {result.created}, обновлено {result.updated}, "
-                f"новых районов {len(result.new_districts)}."
+        with Progress(self.stdout, len(result.services), "Запись") as progress:
+            try:
+                engine.apply(result, step=progress.advance)
+            except engine.ImportFailed as error:
+                raise CommandError(str(error)) from error
+            progress.finish(
+                self.style.SUCCESS(
+                    f"Записано: новых служб {result.created}, обновлено {result.updated}, "
+                    f"новых районов {len(result.new_districts)}."
+                )
             )
-        )
 
     def read(self, source: Path) -> Parsed:
         if source.is_file() and source.suffix.lower() == ".csv":
