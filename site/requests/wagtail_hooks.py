@@ -242,6 +242,11 @@ def register_report_log_actions(actions) -> None:
         "requests.grant", _("Выдача доступа"), _("Ключ обращения выдан сотрудникам")
     )
 
+
+@hooks.register("register_log_actions")
+def register_report_change_formatters(actions) -> None:
+    """Timeline entries whose message says what changed (from the entry's data)."""
+
     @actions.register_action("requests.status")
     class StatusFormatter(LogFormatter):
         label = _("Смена статуса")
