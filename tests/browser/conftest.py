@@ -86,37 +86,12 @@ def desktop(browser):
     context.close()
 
 
-def reseed_migration_data() -> None:
-    """Write what data migrations seed again, idempotently, before the demo loads.
-
-    A transactional test's flush empties what migrations wrote. Serialized rollback
-    should restore it, but when ordinary database tests run first in the same session it
-    does not, so the browser tests put back what they need themselves: the root
-    collection, the registry's taxonomy, the inbox groups and the coordinators' sign-in
-    permissions (the root page and the default site are recreated by `load_demo`).
-    """
-    import importlib
-
-    from django.apps import apps
-    from wagtail.models import Collection
-
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    for module, function in [
-        ("safechildhood.registry.migrations.0003_seed_taxonomy", "seed"),
-        ("safechildhood.requests.migrations.0002_inbox_groups", "create_groups"),
-        ("safechildhood.requests.migrations.0004_coordinators_staff_sign_in", "grant"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)
-
-
 @pytest.fixture
 def site_data(transactional_db):
     """The demo site, written (committed) so that the live server thread sees it."""
-    from django.core.management import call_command
+    from tests.demo_snapshot import load_demo_once
 
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
+    load_demo_once()
 
 
 class _NeutralHandler(BaseHTTPRequestHandler):

@@ -10,8 +10,8 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     admin_sign_in,
     assert_no_axe_violations,
-    reseed_migration_data,
 )
+from tests.demo_snapshot import load_demo_once
 from tests.signin import enrol_app
 
 DESCRIPTION = "Соседские дети третий день одни, ночью плачут"
@@ -21,15 +21,13 @@ DESCRIPTION = "Соседские дети третий день одни, но�
 def report_site(transactional_db, settings):
     """The demo site, a short minimum fill time and a cheap proof of work for the test."""
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from safechildhood.core.signin import keyring
     from safechildhood.registry.models import District
     from tests.requests.factories import SPECIALISTS, make_staff
     from tests.signin import staff_password
 
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
+    load_demo_once()
     cache.clear()
     settings.REPORTS_MIN_FILL_SECONDS = 1
     settings.REPORTS_ALTCHA_COST = 1000

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from safechildhood.requests.models import Report, ReportKeyGrant
-from tests.browser.conftest import admin_sign_in, reseed_migration_data
+from tests.browser.conftest import admin_sign_in
+from tests.demo_snapshot import load_demo_once
 from tests.signin import fresh_code, staff_password, totp_for
 
 DESCRIPTION = "Двое детей из дома 12 на Северной ночуют в подъезде"
@@ -21,7 +22,6 @@ def two_districts(transactional_db, settings, live_server):
     """A specialist in each of two districts (signed in before: key pairs made, with an
     authenticator app and an address), and a report sent from the site in the first."""
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from safechildhood.core.signin import keyring
     from safechildhood.registry.models import District
@@ -30,8 +30,7 @@ def two_districts(transactional_db, settings, live_server):
     from tests.signin import enrol_app
 
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
+    load_demo_once()
     cache.clear()
     first, second = list(District.objects.order_by("name")[:2])
     for username, district in [("spec_a", first), ("spec_b", second)]:

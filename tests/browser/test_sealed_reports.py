@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from safechildhood.core.models import SignInThrottle
 from safechildhood.requests.models import Report, ReportKeyGrant
-from tests.browser.conftest import admin_sign_in, reseed_migration_data
+from tests.browser.conftest import admin_sign_in
+from tests.demo_snapshot import load_demo_once
 
 DESCRIPTION = "Мальчик лет семи из кв. 14 ночует на лестнице"
 QUESTION = "Спасибо. В каком подъезде это было?"
@@ -37,7 +38,6 @@ def sealed_site(transactional_db, settings):
     """Two specialists who signed in before (key pairs made) and a report of the first
     one's district, sent from the site (its key sealed to that specialist and the escrow)."""
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from safechildhood.core.signin import keyring
     from safechildhood.registry.models import District
@@ -45,8 +45,7 @@ def sealed_site(transactional_db, settings):
     from tests.requests.factories import SPECIALISTS, make_staff
     from tests.signin import enrol_app, staff_password
 
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
+    load_demo_once()
     cache.clear()
     mine, other = list(District.objects.order_by("name")[:2])
     for user in [

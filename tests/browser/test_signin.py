@@ -9,7 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from safechildhood.core.models import SignInThrottle
-from tests.browser.conftest import admin_sign_in, assert_no_axe_violations, reseed_migration_data
+from tests.browser.conftest import admin_sign_in, assert_no_axe_violations
+from tests.demo_snapshot import load_demo_once
 from tests.signin import fresh_code, staff_password, totp_for
 
 CODE = "Код из приложения"
@@ -19,13 +20,11 @@ CODE = "Код из приложения"
 def staff(transactional_db):
     """The demo site and a specialist of one district who has never signed in."""
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from safechildhood.registry.models import District
     from tests.requests.factories import SPECIALISTS, ReportFactory, make_staff
 
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
+    load_demo_once()
     cache.clear()
     district = District.objects.order_by("name").first()
     make_staff("spec", SPECIALISTS, [district])

@@ -45,7 +45,7 @@ def migration_data(transactional_db):
     whose database flush removed it."""
     from wagtail.models import Locale, Page
 
-    from tests.browser.conftest import reseed_migration_data
+    from tests.demo_snapshot import reseed_migration_data
     from tests.factories import build_site
 
     reseed_migration_data()
