@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -28,6 +28,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from safechildhood.core.forms import ListedModelChoiceField
 from safechildhood.registry.models import District, Service
 
 from . import conflicts, record, sealing, services, transfer
@@ -286,6 +287,13 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         response.status_code = 400
         return response
 
+    @cached_property
+    def service_choices(self) -> QuerySet[Service]:
+        """Read once: the service form and the registry flag form both offer them."""
+        rows = record.service_choices(self.report)
+        list(rows)
+        return rows
+
     def get_page_title(self) -> str:
         return str(self.report)
 
@@ -341,7 +349,8 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
                 },
             ),
             service_form=ServiceForm(
-                district_id=report.district_id,
+                report=report,
+                services=self.service_choices,
                 initial={
                     "service": report.service_id or (suggestion.pk if suggestion else None),
                     "seen_service": report.service_id or "none",
@@ -374,36 +383,37 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             **record.record_forms(recorded["plan"], self.bound_forms),
             "flag_form": self.bound_forms.get("flag_form")
             or record.RegistryFlagForm(
-                report=report, initial={"service": flagged.pk if flagged else None}
+                report=report,
+                services=self.service_choices,
+                initial={"service": flagged.pk if flagged else None},
             ),
         }
 
 
 class ServiceForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = ListedModelChoiceField(
         label=_("Служба из реестра"), queryset=Service.objects.none(), required=False
     )
     seen_service = SeenField()  # service id, or "none"
 
-    def __init__(self, *args, district_id: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, report: Report, services: QuerySet[Service] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        from wagtail.models import Locale
-
-        services_qs = Service.objects.filter(live=True, locale=Locale.get_default())
-        if district_id:
-            services_qs = services_qs.serving_district(district_id)
-        self.fields["service"].queryset = services_qs.order_by("name")
+        self.fields["service"].queryset = (
+            services if services is not None else record.service_choices(report)
+        )
 
 
 class TransferForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("Новый район"), queryset=District.objects.none())
+    district = ListedModelChoiceField(label=_("Новый район"), queryset=District.objects.none())
     reason = forms.ChoiceField(label=_("Причина"), choices=transfer.Reason.choices)
 
     def __init__(self, *args, report: Report, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.exclude(
-            pk=report.district_id or 0
-        ).order_by("name")
+        self.fields["district"].queryset = (
+            District.objects.exclude(pk=report.district_id or 0).only("pk", "name").order_by("name")
+        )
         if not report.district_id:
             self.fields["district"].label = _("Район")
             self.fields["reason"].initial = transfer.Reason.UNKNOWN
@@ -548,7 +558,7 @@ def service_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     report = _scoped_report(request, pk)
-    form = ServiceForm(request.POST, district_id=report.district_id)
+    form = ServiceForm(request.POST, report=report)
     if not form.is_valid():
         messages.error(request, _("Выберите службу из списка"))
         return _back(report)

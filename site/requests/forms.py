@@ -15,6 +15,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 from safechildhood.core.clean_input import strip_control_characters
+from safechildhood.core.forms import ListedModelChoiceField
 from safechildhood.registry.models import District
 
 from .models import TRANSITIONS, Category, DangerNow, Outcome, ReporterRole, Status
@@ -400,7 +401,7 @@ class StatusChangeForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ListedModelChoiceField(
         label=_("Исполнитель"), queryset=None, required=False, empty_label=_("— никто —")
     )
     urgent = forms.BooleanField(label=_("Срочное"), required=False)

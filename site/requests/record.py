@@ -14,12 +14,13 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import Locale
 
+from safechildhood.core.forms import ListedModelChoiceField
 from safechildhood.registry.corrections import InboxProblem
 from safechildhood.registry.models import Service
 
@@ -289,8 +290,19 @@ def record_forms(plan: SupportPlan | None, bound: dict[str, forms.Form]) -> dict
     }
 
 
+def service_choices(report: Report) -> QuerySet[Service]:
+    """The live services that serve the report's district, and the one the report already
+    names (it may serve only the district the report came from). Two forms of the report
+    page offer them: the page reads the list once and hands it to both."""
+    rows = Service.objects.filter(live=True, locale=Locale.get_default())
+    if report.district_id:
+        serving = rows.serving_district(report.district_id).values("pk")
+        rows = rows.filter(Q(pk__in=serving) | Q(pk=report.service_id or 0))
+    return rows.only("pk", "name").order_by("name", "pk")
+
+
 class RegistryFlagForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = ListedModelChoiceField(
         label=_("Служба из реестра"),
         queryset=Service.objects.none(),
         error_messages={
@@ -308,10 +320,10 @@ class RegistryFlagForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, report: Report, **kwargs) -> None:
+    def __init__(
+        self, *args, report: Report, services: QuerySet[Service] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, prefix="flag", **kwargs)
-        rows = Service.objects.filter(live=True, locale=Locale.get_default())
-        if report.district_id:
-            serving = rows.serving_district(report.district_id).values("pk")
-            rows = rows.filter(Q(pk__in=serving) | Q(pk=report.service_id or 0))
-        self.fields["service"].queryset = rows.order_by("name", "pk")
+        self.fields["service"].queryset = (
+            services if services is not None else service_choices(report)
+        )

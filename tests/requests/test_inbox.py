@@ -234,3 +234,40 @@ def test_purged_report_shows_no_content_and_takes_no_actions(client, district, s
     assert "Содержание обращения удалено" in page
     assert "Старое описание" not in page
     assert client.post(f"/admin/inbox/{report.pk}/note/", {"note-body": "x"}).status_code == 404
+
+
+def test_report_page_reads_each_list_once_whatever_its_length(client, district, specialist):
+    """Issue 11, point 5 (opening a report fast): the record's lists and the choice lists
+    cost the same queries for 1 entry or 20, and each choice list is one plain query (no
+    server-side cursor per list rendered; the two lists of services are one read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.registry.factories import ServiceAreaFactory, ServiceFactory
+
+    report = ReportFactory(district=district)
+    url = f"/admin/inbox/{report.pk}/"
+    client.force_login(specialist)
+
+    def page_queries() -> list[str]:
+        client.get(url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    few = page_queries()
+    for number in range(20):
+        services.add_note(report, f"Заметка {number}", specialist)
+        services.message_reporter(report, f"Вопрос {number}", specialist)
+        ServiceAreaFactory(service=ServiceFactory(name=f"Служба {number}"), district=district)
+    many = page_queries()
+    assert len(many) == len(few), many
+    assert not [sql for sql in many if sql.startswith("DECLARE")]
+    service_lists = [  # the lists offered, not the suggested service (LIMIT 1)
+        sql
+        for sql in many
+        if 'ORDER BY "registry_service"."name"' in sql and not sql.endswith("LIMIT 1")
+    ]
+    assert len(service_lists) == 1, "\n".join(
+        sql[:250] + " ... " + sql[-150:] for sql in service_lists
+    )
