@@ -79,12 +79,19 @@ def standard_page(home):
     )
 
 
-@pytest.fixture
-def demo_site(db):
-    """The full demo content, as `make run` loads it."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per session (see tests/demo_snapshot.py)."""
+    from tests.demo_snapshot import DemoSnapshot
 
-    call_command("load_demo", verbosity=0)
+    with django_db_blocker.unblock():
+        return DemoSnapshot()
+
+
+@pytest.fixture
+def demo_site(demo_snapshot, db):
+    """The full demo content, as `make run` loads it."""
     from safechildhood.home.models import HomePage
 
+    demo_snapshot.restore()
     return HomePage.objects.get(locale__language_code="ru")

@@ -1,15 +1,22 @@
-"""The demo content, loaded once per test session and put back before each browser test.
+"""The demo content, loaded once per test session and put back whenever a test needs it.
 
 `load_demo` takes half a minute or more (a few hundred services, pages and their English
-translations, each indexed for search). Browser tests run against a live server, so their
-data must be committed, and pytest-django empties every table after each of them. Loading
-the demo again for each test made `make test` run for over an hour.
+translations, each indexed for search), and dozens of tests want the whole demo: browser
+tests (whose data must be committed for the live server, and which pytest-django empties
+after each test), the search quality sets, the page checks. Loading it for each of them
+made `make test` run for over an hour.
 
-So the first test that asks for the demo loads it and takes a snapshot; later tests get
-the same rows back in about a second: in PostgreSQL as copies of the tables in a schema of
-their own (outside Django's search path, so flushing never touches them), in SQLite through
-the engine's backup API. Each test still starts from exactly the demo, and what one test
-writes (a report, a staff account) is gone before the next.
+So the session loads it once (committed), keeps a snapshot, and puts the database back as
+migrations left it. A test that asks for the demo gets the snapshot's rows back:
+
+* PostgreSQL: the tables are copied into a schema of their own (outside Django's search
+  path, so flushing never touches them); restoring is one DELETE and one INSERT … SELECT
+  per table, which also works inside a test's transaction (rolled back with it).
+* SQLite: the engine's backup API copies the whole file, which cannot happen inside a
+  transaction; a test in a transaction loads the demo the slow way there.
+
+Each test still starts from exactly the demo, and what one test writes is gone before the
+next.
 """
 
 from __future__ import annotations
@@ -18,39 +25,40 @@ import sqlite3
 
 from django.db import connection, transaction
 
-SCHEMA = "demo_snapshot"
 
-
-class _PostgresSnapshot:
-    def __init__(self) -> None:
+class _PostgresCopy:
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
         with connection.cursor() as cursor:
             self.tables = connection.introspection.table_names(cursor)
-            cursor.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {SCHEMA}")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {schema}")
             for table in self.tables:
-                cursor.execute(f'CREATE TABLE {SCHEMA}."{table}" AS TABLE public."{table}"')
-            self.sequences = self._sequence_values(cursor)
-
-    def _sequence_values(self, cursor) -> list[tuple[str, int, bool]]:
-        cursor.execute(
-            "SELECT schemaname || '.' || quote_ident(sequencename), "
-            "COALESCE(last_value, 1), last_value IS NOT NULL "
-            "FROM pg_sequences WHERE schemaname = 'public'"
-        )
-        return list(cursor.fetchall())
+                cursor.execute(f'CREATE TABLE {schema}."{table}" AS TABLE public."{table}"')
+            cursor.execute(
+                "SELECT schemaname || '.' || quote_ident(sequencename), "
+                "COALESCE(last_value, 1), last_value IS NOT NULL "
+                "FROM pg_sequences WHERE schemaname = 'public'"
+            )
+            self.sequences = list(cursor.fetchall())
 
     def restore(self) -> None:
-        quoted = ", ".join(f'public."{table}"' for table in self.tables)
+        # DELETE, not TRUNCATE: inside a test's transaction TRUNCATE refuses tables with
+        # pending foreign-key checks. Django's foreign keys are deferred, so the order of
+        # the tables does not matter.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute(f"TRUNCATE {quoted}")
             for table in self.tables:
-                cursor.execute(f'INSERT INTO public."{table}" SELECT * FROM {SCHEMA}."{table}"')
+                cursor.execute(f'DELETE FROM public."{table}"')
+            for table in self.tables:
+                cursor.execute(
+                    f'INSERT INTO public."{table}" SELECT * FROM {self.schema}."{table}"'
+                )
             for name, value, is_called in self.sequences:
                 cursor.execute("SELECT setval(%s, %s, %s)", [name, value, is_called])
 
 
-class _SqliteSnapshot:
+class _SqliteCopy:
     def __init__(self) -> None:
         connection.ensure_connection()
         self.copy = sqlite3.connect(":memory:", check_same_thread=False)
@@ -59,6 +67,10 @@ class _SqliteSnapshot:
     def restore(self) -> None:
         connection.ensure_connection()
         self.copy.backup(connection.connection)
+
+
+def _copy(name: str) -> _PostgresCopy | _SqliteCopy:
+    return _PostgresCopy(name) if connection.vendor == "postgresql" else _SqliteCopy()
 
 
 def reseed_migration_data() -> None:
@@ -85,17 +97,25 @@ def reseed_migration_data() -> None:
         getattr(importlib.import_module(module), function)(apps, None)
 
 
-_snapshot: _PostgresSnapshot | _SqliteSnapshot | None = None
+class DemoSnapshot:
+    """Made once per session, outside any test's transaction (see the `demo_snapshot`
+    fixture): loads the demo, keeps it, and leaves the database as it found it."""
 
+    def __init__(self) -> None:
+        from django.core.management import call_command
 
-def load_demo_once() -> None:
-    """The demo content in the (emptied) test database: loaded the first time, then restored."""
-    global _snapshot
-    if _snapshot is not None:
-        _snapshot.restore()
-        return
-    from django.core.management import call_command
+        before = _copy("before_demo_snapshot")
+        reseed_migration_data()
+        call_command("load_demo", verbosity=0)
+        self._demo = _copy("demo_snapshot")
+        before.restore()
 
-    reseed_migration_data()
-    call_command("load_demo", verbosity=0)
-    _snapshot = _PostgresSnapshot() if connection.vendor == "postgresql" else _SqliteSnapshot()
+    def restore(self) -> None:
+        """The demo content in the test database, whatever was there."""
+        if connection.vendor != "postgresql" and connection.in_atomic_block:
+            from django.core.management import call_command
+
+            reseed_migration_data()
+            call_command("load_demo", verbosity=0)
+            return
+        self._demo.restore()

@@ -87,11 +87,9 @@ def desktop(browser):
 
 
 @pytest.fixture
-def site_data(transactional_db):
+def site_data(demo_snapshot, transactional_db):
     """The demo site, written (committed) so that the live server thread sees it."""
-    from tests.demo_snapshot import load_demo_once
-
-    load_demo_once()
+    demo_snapshot.restore()
 
 
 class _NeutralHandler(BaseHTTPRequestHandler):

@@ -11,14 +11,13 @@ from tests.browser.conftest import (
     admin_sign_in,
     assert_no_axe_violations,
 )
-from tests.demo_snapshot import load_demo_once
 from tests.signin import enrol_app
 
 DESCRIPTION = "Соседские дети третий день одни, ночью плачут"
 
 
 @pytest.fixture
-def report_site(transactional_db, settings):
+def report_site(demo_snapshot, transactional_db, settings):
     """The demo site, a short minimum fill time and a cheap proof of work for the test."""
     from django.core.cache import cache
 
@@ -27,7 +26,7 @@ def report_site(transactional_db, settings):
     from tests.requests.factories import SPECIALISTS, make_staff
     from tests.signin import staff_password
 
-    load_demo_once()
+    demo_snapshot.restore()
     cache.clear()
     settings.REPORTS_MIN_FILL_SECONDS = 1
     settings.REPORTS_ALTCHA_COST = 1000

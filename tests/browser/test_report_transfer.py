@@ -11,14 +11,13 @@ from playwright.sync_api import expect
 
 from safechildhood.requests.models import Report, ReportKeyGrant
 from tests.browser.conftest import admin_sign_in
-from tests.demo_snapshot import load_demo_once
 from tests.signin import fresh_code, staff_password, totp_for
 
 DESCRIPTION = "Двое детей из дома 12 на Северной ночуют в подъезде"
 
 
 @pytest.fixture
-def two_districts(transactional_db, settings, live_server):
+def two_districts(demo_snapshot, transactional_db, settings, live_server):
     """A specialist in each of two districts (signed in before: key pairs made, with an
     authenticator app and an address), and a report sent from the site in the first."""
     from django.core.cache import cache
@@ -30,7 +29,7 @@ def two_districts(transactional_db, settings, live_server):
     from tests.signin import enrol_app
 
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    load_demo_once()
+    demo_snapshot.restore()
     cache.clear()
     first, second = list(District.objects.order_by("name")[:2])
     for username, district in [("spec_a", first), ("spec_b", second)]:

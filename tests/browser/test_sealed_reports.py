@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from safechildhood.core.models import SignInThrottle
 from safechildhood.requests.models import Report, ReportKeyGrant
 from tests.browser.conftest import admin_sign_in
-from tests.demo_snapshot import load_demo_once
 
 DESCRIPTION = "Мальчик лет семи из кв. 14 ночует на лестнице"
 QUESTION = "Спасибо. В каком подъезде это было?"
@@ -34,7 +33,7 @@ LOG_OUT = """() => {
 
 
 @pytest.fixture
-def sealed_site(transactional_db, settings):
+def sealed_site(demo_snapshot, transactional_db, settings):
     """Two specialists who signed in before (key pairs made) and a report of the first
     one's district, sent from the site (its key sealed to that specialist and the escrow)."""
     from django.core.cache import cache
@@ -45,7 +44,7 @@ def sealed_site(transactional_db, settings):
     from tests.requests.factories import SPECIALISTS, make_staff
     from tests.signin import enrol_app, staff_password
 
-    load_demo_once()
+    demo_snapshot.restore()
     cache.clear()
     mine, other = list(District.objects.order_by("name")[:2])
     for user in [

@@ -10,21 +10,20 @@ from playwright.sync_api import expect
 
 from safechildhood.core.models import SignInThrottle
 from tests.browser.conftest import admin_sign_in, assert_no_axe_violations
-from tests.demo_snapshot import load_demo_once
 from tests.signin import fresh_code, staff_password, totp_for
 
 CODE = "Код из приложения"
 
 
 @pytest.fixture
-def staff(transactional_db):
+def staff(demo_snapshot, transactional_db):
     """The demo site and a specialist of one district who has never signed in."""
     from django.core.cache import cache
 
     from safechildhood.registry.models import District
     from tests.requests.factories import SPECIALISTS, ReportFactory, make_staff
 
-    load_demo_once()
+    demo_snapshot.restore()
     cache.clear()
     district = District.objects.order_by("name").first()
     make_staff("spec", SPECIALISTS, [district])

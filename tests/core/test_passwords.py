@@ -54,7 +54,7 @@ def test_wagtails_password_change_shows_the_rules_in_russian(client, editor):
 
 
 @pytest.mark.django_db
-def test_demo_admins_generated_password_satisfies_the_rules(monkeypatch, capsys):
+def test_demo_admins_generated_password_satisfies_the_rules(demo_site, monkeypatch, capsys):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     call_command("load_demo", "--admin")
     out = capsys.readouterr().out
@@ -65,7 +65,7 @@ def test_demo_admins_generated_password_satisfies_the_rules(monkeypatch, capsys)
 
 
 @pytest.mark.django_db
-def test_a_weak_demo_admin_password_is_refused(monkeypatch):
+def test_a_weak_demo_admin_password_is_refused(demo_site, monkeypatch):
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "admin12345")
     with pytest.raises(CommandError, match="DEMO_ADMIN_PASSWORD is too weak"):
         call_command("load_demo", "--admin")

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -144,11 +143,11 @@ def _file_report(demo: Demo) -> None:
 
 
 @pytest.fixture(scope="package")
-def demo(django_db_setup, django_db_blocker) -> Demo:
+def demo(demo_snapshot, django_db_blocker) -> Demo:
     """The demo content, loaded once for every fuzz test, rolled back at the end."""
     fuzz_settings = override_settings(REPORTS_MIN_FILL_SECONDS=0, REPORTS_ALTCHA_COST=50)
     with fuzz_settings, django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
+        demo_snapshot.restore()
         data = _collect()
         _collect_hsds(Client(), data)
         _file_report(data)

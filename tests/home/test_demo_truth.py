@@ -6,7 +6,6 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 from wagtail.models import Page
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +19,7 @@ PROMISES = re.compile(
 
 
 @pytest.fixture
-def demo_pages(client):
-    call_command("load_demo", verbosity=0)
+def demo_pages(client, demo_site):
     pages = [page.specific for page in Page.objects.live().public().filter(depth__gt=1)]
     return [(page, client.get(page.url)) for page in pages]
 

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 
 from safechildhood.home.models import StandardPage
 
@@ -47,8 +46,7 @@ def first_link(client, url: str, pattern: str) -> str:
 
 
 @pytest.fixture
-def english_pages(client) -> list[str]:
-    call_command("load_demo", verbosity=0)
+def english_pages(client, demo_site) -> list[str]:
     service = first_link(client, "/en/services/", r"/en/services/(?!district/)[\w-]+/")
     district = first_link(client, "/en/services/district/", r"/en/services/district/[\w-]+/")
     information = [
@@ -84,8 +82,7 @@ def test_main_english_pages_are_english(client, english_pages):
     assert not report, "\n".join(report)
 
 
-def test_the_safety_link_opens_the_english_safety_page(client):
-    call_command("load_demo", verbosity=0)
+def test_the_safety_link_opens_the_english_safety_page(client, demo_site):
     for url in ("/en/", "/en/services/", "/en/report/"):
         soup = BeautifulSoup(client.get(url).content, "html.parser")
         link = soup.select_one(".quick-exit__help")

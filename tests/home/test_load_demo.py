@@ -35,7 +35,7 @@ def test_load_demo_builds_tree_and_is_idempotent(client):
         assert client.get(page.url).status_code == 200, page.url
 
 
-def test_load_demo_admin_uses_password_from_environment(monkeypatch, capsys):
+def test_load_demo_admin_uses_password_from_environment(demo_site, monkeypatch, capsys):
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "s3cret-demo-pass")
     call_command("load_demo", "--admin")
     user = get_user_model().objects.get(username="admin")
@@ -45,7 +45,7 @@ def test_load_demo_admin_uses_password_from_environment(monkeypatch, capsys):
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
 
 
-def test_load_demo_admin_prints_generated_password_once(monkeypatch, capsys):
+def test_load_demo_admin_prints_generated_password_once(demo_site, monkeypatch, capsys):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     call_command("load_demo", "--admin")
     out = capsys.readouterr().out

@@ -69,8 +69,7 @@ def edit_everything() -> dict[str, object]:
     }
 
 
-def test_loading_again_keeps_edits_and_reset_restores_the_demo():
-    call_command("load_demo", verbosity=0)
+def test_loading_again_keeps_edits_and_reset_restores_the_demo(demo_site):
     edited = edit_everything()
     before = counts()
 
@@ -109,8 +108,7 @@ def test_loading_again_keeps_edits_and_reset_restores_the_demo():
     }
 
 
-def test_a_missing_demo_object_is_added_again_without_touching_the_rest():
-    call_command("load_demo", verbosity=0)
+def test_a_missing_demo_object_is_added_again_without_touching_the_rest(demo_site):
     english_safety = StandardPage.objects.get(slug="hide-your-visit", locale__language_code="en")
     english_safety.delete()
     District.objects.filter(slug="tula").update(name_en="")

@@ -1,7 +1,6 @@
 """SQL queries for the pages every visitor sees first stay few and do not grow with content."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
+def demo(demo_site):
+    return demo_site
 
 
 @pytest.mark.parametrize(

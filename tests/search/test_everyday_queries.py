@@ -16,7 +16,6 @@ links before the results (``promotions``), else the first result.
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 pytestmark = pytest.mark.django_db
@@ -239,11 +238,11 @@ def test_the_set_has_a_hundred_different_queries_from_each_kind_of_person():
 
 
 @pytest.fixture(scope="module")
-def demo_content(django_db_setup, django_db_blocker):
+def demo_content(demo_snapshot, django_db_blocker):
     """The demo content, loaded once for the whole set (it takes seconds) in a
     transaction that is rolled back afterwards; each test runs inside it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
+        demo_snapshot.restore()
         yield
         transaction.set_rollback(True)
 
