@@ -157,6 +157,10 @@ def service_page(
     week = week_hours(service)
     for place in places:
         place.own_week = own_week(service, place, week)
+        # A confidential place's own hours stay unpublished: only that they differ.
+        place.hours_by_phone = (
+            place.is_confidential and not service.is_24_7 and has_own_hours(service, place)
+        )
     return ServicePage(
         service=service,
         url=service.page_url,

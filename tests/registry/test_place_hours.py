@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from wagtail.test.utils.form_data import querydict_from_html
 
 from safechildhood.registry import hours, jsonld
 from safechildhood.registry.importing import engine
@@ -143,6 +144,7 @@ def test_the_page_shows_a_places_own_hours_beside_it(client, service, clock):
     assert "Часы работы здесь:" not in centre_part
     assert "В некоторых местах свои часы работы" in page
     assert SECRET_TIME not in page and "Тайная" not in page and "Тайна" not in page
+    assert "Здесь свои часы работы: уточняйте по телефону." in page  # beside the shelter
 
 
 def test_jsonld_gives_each_place_its_hours(service, clock):
@@ -257,6 +259,46 @@ def test_editors_pick_the_place_among_the_services_own(admin_client, service):
     assert "Филиал (демо)" in html and "Чужое место" not in html
     assert "Пусто — общие часы службы" in html
     assert other.pk
+
+
+def edit_form(admin_client, service) -> tuple[str, dict]:
+    edit_url = f"/admin/snippets/registry/service/edit/{service.pk}/"
+    html = admin_client.get(edit_url).content.decode()
+    data = querydict_from_html(html, form_id="w-editor-form")
+    data["action-publish"] = "action-publish"
+    return edit_url, data
+
+
+def test_editors_move_an_hours_row_to_a_place(admin_client, service):
+    centre = places(service)[0]
+    edit_url, data = edit_form(admin_client, service)
+    monday = next(
+        key[: -len("-weekday")]
+        for key, value in data.items()
+        if key.startswith("schedules-")
+        and key.endswith("-weekday")
+        and value == "0"
+        and not data[key.replace("-weekday", "-location")]
+    )
+    data[f"{monday}-location"] = str(centre.pk)
+    response = admin_client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Schedule.objects.filter(location=centre, weekday=0).count() == 1
+
+
+def test_a_place_cannot_be_removed_while_hours_name_it(admin_client, service):
+    edit_url, data = edit_form(admin_client, service)
+    branch = places(service)[1]
+    form = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("locations-") and key.endswith("-id") and value == str(branch.pk)
+    )
+    data[f"{form}-DELETE"] = "1"
+    response = admin_client.post(edit_url, data)
+    assert response.status_code == 200
+    assert "Удаляемое место указано в часах работы" in response.content.decode()
+    assert Location.objects.filter(pk=branch.pk).exists()
 
 
 def test_the_demo_has_a_service_with_hours_per_place():

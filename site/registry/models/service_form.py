@@ -42,15 +42,15 @@ class ServiceForm(WagtailAdminModelForm):
     def clean(self) -> dict:
         """A place being removed must not keep hours rows: they would go with it."""
         cleaned = super().clean()
-        removed = {
-            form.instance.pk
-            for form in getattr(self.formsets.get("locations"), "deleted_forms", [])
-            if form.instance.pk
-        }
-        schedules = self.formsets.get("schedules")
-        for form in getattr(schedules, "forms", []):
-            place = getattr(form, "cleaned_data", {}).get("location")
-            if place is not None and place.pk in removed and not form.cleaned_data.get("DELETE"):
+        places, schedules = self.formsets.get("locations"), self.formsets.get("schedules")
+        if places is None or schedules is None or not places.is_valid():
+            return cleaned
+        removed = {form.instance.pk for form in places.deleted_forms if form.instance.pk}
+        if removed and schedules.is_valid():
+            kept = [form for form in schedules.forms if form not in schedules.deleted_forms]
+            if any(
+                getattr(form.cleaned_data.get("location"), "pk", None) in removed for form in kept
+            ):
                 raise ValidationError(
                     _(
                         "Удаляемое место указано в часах работы: удалите и эти часы или "
@@ -58,6 +58,3 @@ class ServiceForm(WagtailAdminModelForm):
                     )
                 )
         return cleaned
-
-
-__all__ = ["ServiceForm"]
