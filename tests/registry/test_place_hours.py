@@ -266,6 +266,7 @@ def edit_form(admin_client, service) -> tuple[str, dict]:
     html = admin_client.get(edit_url).content.decode()
     data = querydict_from_html(html, form_id="w-editor-form")
     data["action-publish"] = "action-publish"
+    data["is_free"] = "on"  # the parser sends checked checkboxes without a value
     return edit_url, data
 
 
