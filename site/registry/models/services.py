@@ -465,9 +465,9 @@ class Service(
         by_key = {place.translation_key: place for place in places}
         pending = []
         for schedule in named:
-            place = schedule.location
-            if place.pk is not None and place.pk in saved:
+            if schedule.location_id in saved:
                 continue
+            place = schedule.location
             target = place if place.pk is None else by_key.get(place.translation_key)
             schedule.location = None
             if target is not None:
