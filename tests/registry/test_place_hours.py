@@ -21,7 +21,7 @@ from safechildhood.registry.models import CalendarDay, Location, Organization, S
 from safechildhood.registry.presentation import service_page
 
 from .factories import LocationFactory, ScheduleFactory, ServiceFactory, weekday_hours
-from .hsds_validation import assert_valid
+from .hsds_validation import SHARED_DIR, assert_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,9 @@ def test_hsds_api_puts_a_places_own_hours_on_its_service_at_location(client, ser
     assert_valid(at_branch, "service_at_location.json")
     weekly = {s["opens_at"] for s in at_branch["schedules"] if "byday" in s}
     assert weekly == {"12:00", "10:00"}
+    if (SHARED_DIR / "compiled" / "service.json").exists():
+        assert_valid(detail, "compiled/service.json", SHARED_DIR)
+        assert_valid(at_branch, "compiled/service_at_location.json", SHARED_DIR)
     at_centre = api(client, f"service_at_locations/{centre['id']}")
     assert {s["opens_at"] for s in at_centre["schedules"] if "byday" in s} == {"09:00"}
 
