@@ -11,7 +11,12 @@ The rules, everywhere (service page, cards, "open now" filter, JSON-LD, API):
   closed day; on a transferred working day (a Saturday that is worked) the service keeps
   the hours of the weekday named there (``works_as_weekday``, Monday when not named);
 - a period whose closing time is not after its opening time runs past midnight
-  (22:00–02:00 on Friday ends at 02:00 on Saturday); equal times mean the whole day.
+  (22:00–02:00 on Friday ends at 02:00 on Saturday); equal times mean the whole day;
+- a place with weekly hours of its own (``Schedule.location``) keeps only those, the
+  service's other places its general hours (rows without a place); exceptions and the
+  calendar apply to every place. The service as a whole is open when its general hours
+  or the own hours of one of its public places are: a confidential place's own hours
+  are never published, so they count nowhere on the site or in the API.
 
 ``is_open_at`` applies them to prefetched rows (cards, the service page);
 ``open_condition`` applies the same rules in SQL, so that "open now" can filter a
@@ -40,6 +45,7 @@ from .models.common import HSDS_NAMESPACE
 from .models.schedules import Schedule, ScheduleException, Weekday
 
 if TYPE_CHECKING:  # the service model imports this module
+    from .models.locations import Location
     from .models.services import Service
 
 Period = tuple[dt.time, dt.time]
@@ -69,6 +75,26 @@ def local(moment: dt.datetime | None) -> dt.datetime:
 # --- One service, from prefetched rows ----------------------------------------------------
 
 
+def weekly_rows(service: Service, location: Location | None = None) -> list[Schedule]:
+    """The weekly rows that apply at `location`: its own when it has any, else the
+    service's general rows (also what no place gives)."""
+    rows = list(service.schedules.all())
+    own = [s for s in rows if location is not None and s.location_id == location.pk]
+    return own or [s for s in rows if s.location_id is None]
+
+
+def public_rows(service: Service) -> list[Schedule]:
+    """The rows that make the service as a whole open: its general hours and the own hours
+    of its public places (never those of a confidential place)."""
+    public = {None} | {p.pk for p in service.locations.all() if not p.is_confidential}
+    return [s for s in service.schedules.all() if s.location_id in public]
+
+
+def has_own_hours(service: Service, location: Location) -> bool:
+    """Whether the place keeps weekly hours of its own rather than the general ones."""
+    return any(s.location_id == location.pk for s in service.schedules.all())
+
+
 def calendar() -> Calendar:
     """The official calendar's days by date (cached; see ``CALENDAR``)."""
     return CALENDAR.get("days", lambda: {row.date: row for row in CalendarDay.objects.all()})
@@ -90,10 +116,11 @@ def periods_of_day(
     day: dt.date,
     exceptions: list[ScheduleException],
     days: Calendar | None = None,
+    rows: list[Schedule] | None = None,
 ) -> tuple[list[Period], bool]:
     """(periods, closed) for one calendar day: the service's own exception replaces the
-    weekly hours, else the official calendar may close the day or lend it another
-    weekday's hours (not to a round-the-clock service)."""
+    weekly `rows` (default: the general hours), else the official calendar may close the
+    day or lend it another weekday's hours (not to a round-the-clock service)."""
     covering = [e for e in exceptions if e.covers(day)]
     if covering:
         if any(e.is_closed for e in covering):
@@ -104,19 +131,30 @@ def periods_of_day(
     )
     if weekday is None:
         return [], True
-    periods = [(s.opens_at, s.closes_at) for s in service.schedules.all() if s.weekday == weekday]
+    rows = weekly_rows(service) if rows is None else rows
+    periods = [(s.opens_at, s.closes_at) for s in rows if s.weekday == weekday]
     return periods, False
 
 
-def periods_on(service: Service, day: dt.date, days: Calendar | None = None) -> list[Period]:
-    """Opening periods that start on `day` (exceptions and calendar applied), for display."""
+def periods_on(
+    service: Service,
+    day: dt.date,
+    days: Calendar | None = None,
+    location: Location | None = None,
+) -> list[Period]:
+    """Opening periods that start on `day` at `location` (default: the general hours),
+    exceptions and calendar applied, for display."""
     exceptions = list(service.schedule_exceptions.all())
-    periods, _closed = periods_of_day(service, day, exceptions, days)
+    rows = weekly_rows(service, location)
+    periods, _closed = periods_of_day(service, day, exceptions, days, rows)
     return sorted(periods)
 
 
-def is_open_at(service: Service, moment: dt.datetime | None = None) -> bool:
-    """Open at `moment` (default now), by the rules in the module docstring."""
+def is_open_at(
+    service: Service, moment: dt.datetime | None = None, location: Location | None = None
+) -> bool:
+    """Open at `moment` (default now) at `location`, or, without a place, the service as
+    a whole (see the module docstring)."""
     if service.status != service.Status.ACTIVE:
         return False
     if service.is_24_7:
@@ -124,14 +162,15 @@ def is_open_at(service: Service, moment: dt.datetime | None = None) -> bool:
     now_local = local(moment)
     today, now = now_local.date(), now_local.time().replace(tzinfo=None)
     exceptions, days = list(service.schedule_exceptions.all()), calendar()
-    periods, closed = periods_of_day(service, today, exceptions, days)
+    rows = public_rows(service) if location is None else weekly_rows(service, location)
+    periods, closed = periods_of_day(service, today, exceptions, days, rows)
     if closed:
         return False
     for opens, closes in periods:
         if opens <= now and (now < closes or closes <= opens):
             return True
     yesterday = today - dt.timedelta(days=1)
-    yesterday_periods, _ = periods_of_day(service, yesterday, exceptions, days)
+    yesterday_periods, _ = periods_of_day(service, yesterday, exceptions, days, rows)
     return any(closes <= opens and now < closes for opens, closes in yesterday_periods)
 
 
@@ -149,17 +188,21 @@ ON_WEEKDAY = (
 )
 
 
-def next_opening(service: Service, moment: dt.datetime | None = None) -> dt.datetime | None:
-    """When a closed service next opens (holidays and special days applied), so that
-    «Сейчас закрыто» can say «откроется завтра в 9:00»; None when nothing is scheduled
-    within a month, the service is paused, or it never closes."""
+def next_opening(
+    service: Service, moment: dt.datetime | None = None, location: Location | None = None
+) -> dt.datetime | None:
+    """When a closed service (at `location`, or at the first of its public places to
+    open) next opens, holidays and special days applied, so that «Сейчас закрыто» can say
+    «откроется завтра в 9:00»; None when nothing is scheduled within a month, the service
+    is paused, or it never closes."""
     if service.status != service.Status.ACTIVE or service.is_24_7:
         return None
     now_local = local(moment)
     exceptions, days = list(service.schedule_exceptions.all()), calendar()
+    rows = public_rows(service) if location is None else weekly_rows(service, location)
     for offset in range(NEXT_OPENING_DAYS + 1):
         day = now_local.date() + dt.timedelta(days=offset)
-        periods, _closed = periods_of_day(service, day, exceptions, days)
+        periods, _closed = periods_of_day(service, day, exceptions, days, rows)
         tz = now_local.tzinfo
         starts = sorted(dt.datetime.combine(day, opens, tzinfo=tz) for opens, _c in periods)
         later = [start for start in starts if start > now_local]
@@ -185,9 +228,11 @@ def opening_phrase(when: dt.datetime | None, moment: dt.datetime | None = None) 
     return _("Откроется %(date)s в %(time)s") % {"date": date, "time": time}
 
 
-def opening_note(service: Service, moment: dt.datetime | None = None) -> str:
+def opening_note(
+    service: Service, moment: dt.datetime | None = None, location: Location | None = None
+) -> str:
     """The phrase beside «Сейчас закрыто»; empty when no opening is scheduled."""
-    return opening_phrase(next_opening(service, moment), moment)
+    return opening_phrase(next_opening(service, moment, location), moment)
 
 
 # --- Many services, in SQL -------------------------------------------------------------------
@@ -220,6 +265,8 @@ def open_condition(moment: dt.datetime | None = None) -> Q:
     overnight = Q(closes_at__lte=F("opens_at"))
     covers_now = Q(opens_at__lte=now) & (Q(closes_at__gt=now) | overnight)
     spills_into_now = overnight & Q(closes_at__gt=now)
+    # General hours and those of public places, as ``public_rows``.
+    public = Schedule.objects.filter(Q(location__isnull=True) | Q(location__is_confidential=False))
 
     def ids(rows: models.QuerySet) -> Q:
         return Q(pk__in=_service_ids(rows))
@@ -231,10 +278,10 @@ def open_condition(moment: dt.datetime | None = None) -> Q:
     special_spill = ids(_exceptions_on(yesterday).filter(is_closed=False).filter(spills_into_now))
     open_by = special_now | special_spill
     if weekday_today is not None:
-        weekly_now = ids(Schedule.objects.filter(weekday=weekday_today).filter(covers_now))
+        weekly_now = ids(public.filter(weekday=weekday_today).filter(covers_now))
         open_by |= ~exception_today & weekly_now
     if weekday_yesterday is not None:
-        weekly = Schedule.objects.filter(weekday=weekday_yesterday).filter(spills_into_now)
+        weekly = public.filter(weekday=weekday_yesterday).filter(spills_into_now)
         open_by |= ~exception_yesterday & ids(weekly)
     if weekday_today is None:  # a holiday: closed all day unless the service's own day says
         open_by &= exception_today
@@ -276,11 +323,13 @@ def calendar_note(entry: CalendarDay) -> str:
     return _("%(date)s — %(what)s: часы работы как %(day)s") % values
 
 
-def week_hours(service: Service, today: dt.date | None = None) -> list[DayHours]:
-    """Monday to Sunday from the weekly schedule; today's row with today's exceptions
-    (or the official calendar's day) applied."""
+def week_hours(
+    service: Service, today: dt.date | None = None, location: Location | None = None
+) -> list[DayHours]:
+    """Monday to Sunday from the weekly hours at `location` (default: the general hours);
+    today's row with today's exceptions (or the official calendar's day) applied."""
     today = today or timezone.localdate()
-    schedules = list(service.schedules.all())
+    schedules = weekly_rows(service, location)
     exceptions = [e for e in service.schedule_exceptions.all() if e.covers(today)]
     days = {} if service.is_24_7 else calendar()
     entry = None if exceptions else days.get(today)
@@ -289,10 +338,10 @@ def week_hours(service: Service, today: dt.date | None = None) -> list[DayHours]
         periods = sorted((s.opens_at, s.closes_at) for s in schedules if s.weekday == day.value)
         row = DayHours(day.value, str(day.label), periods, is_today=day.value == today.weekday())
         if row.is_today and exceptions:
-            row.periods = periods_on(service, today, days)
+            row.periods = periods_on(service, today, days, location)
             row.note = "; ".join(_note(e) for e in exceptions)
         elif row.is_today and entry is not None:
-            row.periods = periods_on(service, today, days)
+            row.periods = periods_on(service, today, days, location)
             row.note = calendar_note(entry)
         rows.append(row)
     return rows
@@ -359,11 +408,15 @@ class CalendarException:
 
 
 def calendar_exceptions(
-    service: Service, start: dt.date, end: dt.date | None = None
+    service: Service,
+    start: dt.date,
+    end: dt.date | None = None,
+    location: Location | None = None,
 ) -> list[CalendarException]:
     """The official calendar's days from `start` (to `end`) that change this service's
-    hours: none for a round-the-clock service, none where its own exception rules the
-    day. Consecutive closed days of one kind and name become one range."""
+    hours (at `location`, default the general hours): none for a round-the-clock
+    service, none where its own exception rules the day. Consecutive closed days of one
+    kind and name become one range."""
     if service.is_24_7:
         return []
     own = list(service.schedule_exceptions.all())
@@ -386,7 +439,7 @@ def calendar_exceptions(
                 continue
             found.append(CalendarException(service.pk, entry, entry.date, entry.date, True))
             continue
-        for opens, closes in periods_on(service, entry.date):
+        for opens, closes in periods_on(service, entry.date, location=location):
             found.append(
                 CalendarException(service.pk, entry, entry.date, entry.date, False, opens, closes)
             )
@@ -394,10 +447,10 @@ def calendar_exceptions(
 
 
 def upcoming_exceptions(
-    service: Service, today: dt.date | None = None
+    service: Service, today: dt.date | None = None, location: Location | None = None
 ) -> list[ScheduleException | CalendarException]:
     """Holidays and special days from today to ``UPCOMING_EXCEPTION_DAYS`` ahead: the
-    service's own and the official calendar's."""
+    service's own and the official calendar's (at `location`, default the general hours)."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=UPCOMING_EXCEPTION_DAYS)
     own = [
@@ -405,5 +458,5 @@ def upcoming_exceptions(
         for e in service.schedule_exceptions.all()
         if e.last_date >= today and e.start_date <= horizon
     ]
-    official = calendar_exceptions(service, today, horizon)
+    official = calendar_exceptions(service, today, horizon, location)
     return sorted([*own, *official], key=lambda e: e.start_date)

@@ -2,7 +2,9 @@
 
 Search engines and assistants read it to answer "where can I get help with…".
 Privacy: a confidential location contributes no ``Place`` at all (no address,
-no coordinates); its district still appears in ``areaServed``.
+no coordinates, nor the hours of its own); its district still appears in ``areaServed``.
+A public place with weekly hours of its own gives them as its ``Place``'s
+``openingHoursSpecification``; the service's ``hoursAvailable`` are its general hours.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import json
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from .hours import upcoming_exceptions
-from .models import ICAL_DAYS, AbstractPhone, Service
+from .hours import has_own_hours, upcoming_exceptions, weekly_rows
+from .models import ICAL_DAYS, AbstractPhone, Location, Service
 from .presentation import ServicePage
 
 SCHEMA_DAYS = {
@@ -33,8 +35,9 @@ def _time(value: dt.time) -> str:
     return value.strftime("%H:%M")
 
 
-def opening_hours(service: Service) -> list[dict]:
-    """``OpeningHoursSpecification`` items: weekly hours, then dated exceptions.
+def opening_hours(service: Service, location: Location | None = None) -> list[dict]:
+    """``OpeningHoursSpecification`` items: weekly hours (at `location`, default the
+    general hours), then dated exceptions.
 
     A closed day is given as opens = closes = 00:00, as schema.org prescribes.
     """
@@ -54,9 +57,9 @@ def opening_hours(service: Service) -> list[dict]:
             "opens": _time(schedule.opens_at),
             "closes": _time(schedule.closes_at),
         }
-        for schedule in service.schedules.all()
+        for schedule in weekly_rows(service, location)
     ]
-    for exception in upcoming_exceptions(service):
+    for exception in upcoming_exceptions(service, location=location):
         spec = {
             "@type": "OpeningHoursSpecification",
             "validFrom": exception.start_date.isoformat(),
@@ -116,7 +119,9 @@ def _places(page: ServicePage, hours: list[dict]) -> list[dict]:
                 }
             ),
             "telephone": [phone.number for phone in service.phones.all()],
-            "openingHoursSpecification": hours,
+            "openingHoursSpecification": (
+                opening_hours(service, location) if has_own_hours(service, location) else hours
+            ),
         }
         point = location.public_coordinates()
         if point is not None:

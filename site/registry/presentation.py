@@ -12,8 +12,15 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .hours import DayHours, is_open_at, opening_note, upcoming_exceptions, week_hours
-from .models import ScheduleException, Service
+from .hours import (
+    DayHours,
+    has_own_hours,
+    is_open_at,
+    opening_note,
+    upcoming_exceptions,
+    week_hours,
+)
+from .models import Location, ScheduleException, Service
 
 
 def service_url(service: Service) -> str:
@@ -122,6 +129,21 @@ class ServicePage:
     def has_hours(self) -> bool:
         return any(day.periods for day in self.week) or bool(self.exceptions)
 
+    @property
+    def places_own_hours(self) -> bool:
+        """Some place shows its own hours beside its address."""
+        return any(place.own_week for place in self.places)
+
+
+def own_week(service: Service, place: Location, general: list[DayHours]) -> list[DayHours]:
+    """The place's week when it keeps hours of its own that differ from the general ones;
+    none for a confidential place, whose own hours are never published."""
+    if place.is_confidential or service.is_24_7 or not has_own_hours(service, place):
+        return []
+    week = week_hours(service, location=place)
+    same = [(d.weekday, d.periods) for d in week] == [(d.weekday, d.periods) for d in general]
+    return [] if same else week
+
 
 def service_page(
     service: Service,
@@ -132,6 +154,13 @@ def service_page(
     places = list(service.locations.all())
     service.page_url = service_url(service)
     open_now = is_open_at(service)
+    week = week_hours(service)
+    for place in places:
+        place.own_week = own_week(service, place, week)
+        # A confidential place's own hours stay unpublished: only that they differ.
+        place.hours_by_phone = (
+            place.is_confidential and not service.is_24_7 and has_own_hours(service, place)
+        )
     return ServicePage(
         service=service,
         url=service.page_url,
@@ -140,7 +169,7 @@ def service_page(
         open_now=open_now,
         opening_note="" if open_now else opening_note(service),
         alert=service.current_alert,
-        week=week_hours(service),
+        week=week,
         exceptions=upcoming_exceptions(service),
         places=places,
         districts=[place.district for place in service.service_areas.all()],

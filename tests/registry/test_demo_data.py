@@ -2,7 +2,8 @@
 everything the Python-built demo held: ``demo_snapshot.json`` is ``fingerprint()`` of the
 demo that ``registry/demo.py`` built in Python before it became data (commit 099cdf6),
 less each service's New Year holidays and pre-holiday day, which the official calendar
-(``demo_data/calendar.json``) now gives every service at once."""
+(``demo_data/calendar.json``) now gives every service at once, and plus the second place
+of the Vologda family mediation service, with morning hours of its own (issue 14)."""
 
 import datetime as dt
 import json

@@ -8,7 +8,10 @@ response. Empty optional values are left out rather than sent as ``null`` or
 Privacy: a confidential location is published with its district only — never
 its name, address, postal code, coordinates, transport or accessibility notes —
 through the models' ``public_*`` helpers, and the editor's e-mail
-(``assurer_email``) is never published.
+(``assurer_email``) is never published. A place's own weekly hours go with its
+``service_at_location`` (``service_at_location_id`` and ``location_id`` set); the
+service's ``schedules`` are its general hours. A confidential place's own hours are
+never published: its ``service_at_location`` then has no weekly hours at all.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
-from ..hours import CalendarException, calendar_exceptions
+from ..hours import CalendarException, calendar_exceptions, has_own_hours, weekly_rows
 from ..hsds import (
     COUNTRY,
     LANGUAGE_CODES,
@@ -226,7 +229,8 @@ class HSDSSerializer:
             self.service_area(area, service_id) for area in service.service_areas.all()
         ]
         data["service_at_locations"] = [
-            self.service_at_location(location, service_id) for location in service.locations.all()
+            self.service_at_location(location, service_id) | self.place_hours(service, location)
+            for location in service.locations.all()
         ]
         data["languages"] = self.languages(service, service_id)
         data["cost_options"] = [self.cost_option(service, service_id)]
@@ -264,7 +268,36 @@ class HSDSSerializer:
             "description": description,
         }
 
-    def schedules(self, service: Service, service_id: str) -> list[JSON]:
+    def place_hours(self, service: Service, location: Location) -> JSON:
+        """``{"schedules": [...]}``: a public place's own weekly hours, else nothing."""
+        if location.is_confidential or service.is_24_7 or not has_own_hours(service, location):
+            return {}
+        service_id, tz = self.service_id(service), utc_offset_hours()
+        link_id = derived_id(location, "service_at_location")
+        return {
+            "schedules": [
+                {
+                    **self.weekly(schedule, service_id, tz),
+                    "location_id": location.hsds_id,
+                    "service_at_location_id": link_id,
+                }
+                for schedule in weekly_rows(service, location)
+            ]
+        }
+
+    def schedules_at(self, location: Location) -> list[JSON]:
+        """The hours at one place (``/service_at_locations/{id}``): its own weekly hours
+        or the general ones, and the dated exceptions. No weekly hours for a confidential
+        place with hours of its own: they are never published."""
+        service = location.service
+        own = has_own_hours(service, location)
+        rows = self.schedules(service, self.service_id(service), weekly=not own)
+        if own and not location.is_confidential:
+            rows = self.place_hours(service, location).get("schedules", []) + rows
+        return rows
+
+    def schedules(self, service: Service, service_id: str, weekly: bool = True) -> list[JSON]:
+        """The service's general weekly hours (unless not `weekly`) and its dated exceptions."""
         rows: list[JSON] = []
         tz = utc_offset_hours()
         if service.is_24_7:
@@ -281,7 +314,8 @@ class HSDSSerializer:
                     "description": _("Круглосуточно, без выходных"),
                 }
             )
-        rows += [self.weekly(schedule, service_id, tz) for schedule in service.schedules.all()]
+        if weekly:
+            rows += [self.weekly(schedule, service_id, tz) for schedule in weekly_rows(service)]
         rows += [
             self.exception(exception, service_id, tz)
             for exception in service.schedule_exceptions.all()

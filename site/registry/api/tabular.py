@@ -6,7 +6,9 @@ written for every table (header only when we have no such rows), so any tool tha
 reads HSDS tabular data reads ours. The rows are the API's own JSON flattened
 (``HSDSSerializer.service_full``): the same published services, the same ids, and
 the same privacy rule — a confidential place is its district only, never an address,
-coordinates or a name. ``manage.py import_hsds`` reads the zip back.
+coordinates or a name (nor hours of its own). A place's own weekly hours are rows of
+``schedules.csv`` with its ``service_at_location_id`` and ``location_id``.
+``manage.py import_hsds`` reads the zip back.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class Tables:
             self.add("service_areas.csv", area)
         for link in service.get("service_at_locations", []):
             self.add_location(link["location"])
+            for schedule in link.get("schedules", []):  # a place's own hours
+                self.add("schedules.csv", schedule)
             self.add("service_at_location.csv", link)
         for language in service.get("languages", []):
             self.add("languages.csv", language)

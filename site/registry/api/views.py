@@ -514,7 +514,7 @@ def service_at_location_json(serializer: HSDSSerializer, location: Location, ful
         data["phones"] = [
             serializer.phone(phone, service_id=service_id) for phone in service.phones.all()
         ]
-        data["schedules"] = serializer.schedules(service, service_id)
+        data["schedules"] = serializer.schedules_at(location)
     return data
 
 

@@ -85,6 +85,7 @@ class ServicePlan:
     kinds: list[ServiceKind] | None = None
     target_groups: list[TargetGroup] | None = None
     locations: list[Location] | None = None
+    places: dict[int, Location] = field(default_factory=dict)  # by index in the record
     areas: list[ServiceArea] | None = None
     phones: list[Phone] | None = None
     schedules: list[Schedule] | None = None
@@ -453,7 +454,7 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
     record = item.record
     if record.locations is not None:
         item.locations = []
-        for location in record.locations:
+        for index, location in enumerate(record.locations):
             if location.field == "district" and resolver.district(location.districts) is None:
                 # The editors' CSV names the district in its own column, from our list:
                 # a typo there stays an error.
@@ -483,6 +484,7 @@ def _plan_places(item: ServicePlan, resolver: Resolver, problem) -> None:
                 ),
             )
             item.locations.append(instance)
+            item.places[index] = instance
     _plan_areas(item, resolver, problem)
 
 
@@ -519,8 +521,14 @@ def _plan_hours(item: ServicePlan, resolver: Resolver, problem) -> None:
     record = item.record
     if record.schedules is not None:
         item.schedules = [
-            Schedule(weekday=s.weekday, opens_at=s.opens_at, closes_at=s.closes_at)
+            Schedule(
+                weekday=s.weekday,
+                opens_at=s.opens_at,
+                closes_at=s.closes_at,
+                location=None if s.place is None else item.places.get(s.place),
+            )
             for s in record.schedules
+            if s.place is None or s.place in item.places
         ]
     if record.exceptions is not None:
         item.exceptions = []
@@ -690,6 +698,10 @@ def _save_service(item: ServicePlan, result: Plan, user, publish: bool) -> None:
         service.live = False
         service.save()
         log(instance=service, action="wagtail.create", user=user, content_changed=True)
+    elif publish and any(s.location is not None for s in item.schedules or []):
+        # A place's own hours name a place this import creates: saved first, so that
+        # the revision holds the place's id (the revision is published right after).
+        service.save()
     revision = service.save_revision(user=user, log_action=not item.is_new, changed=True)
     if publish:
         revision.publish(user=user, skip_permission_checks=True)

@@ -30,6 +30,10 @@ Mapping decisions (see the README, «Open Referral HSDS»):
   («Горячая линия. …»), HSDS ``type: cell`` means mobile.
 - A weekly schedule covering all seven days 00:00–23:59 means 24/7; schedules
   with ``valid_from`` are dated exceptions (no hours = closed).
+- A weekly schedule of one place (nested in a ``service_at_location`` or its
+  ``location``, or naming its ``service_at_location_id`` / ``location_id``) is that
+  place's own hours; a dated exception of one place is skipped with a warning (our
+  special days apply to the whole service).
 """
 
 from __future__ import annotations
@@ -326,13 +330,23 @@ class _Tables:
         self.addresses = self.group("addresses", "location_id")
         self.accessibility = self.group("accessibility", "location_id")
         self.by_service = {table: self.group(table, "service_id") for table in self.SERVICE_TABLES}
+        # A place's hours given without the service's id: nested under the place.
+        unowned = [row for row in self.rows("schedules") if not row.get("service_id")]
+        self.link_hours = self.group_rows(unowned, "service_at_location_id")
+        self.place_hours = self.group_rows(
+            [row for row in unowned if not row.get("service_at_location_id")], "location_id"
+        )
 
     def rows(self, table: str) -> list[dict]:
         return [row for row in self.tables.get(table, []) if isinstance(row, dict)]
 
     def group(self, table: str, key: str) -> dict[str, list[dict]]:
+        return self.group_rows(self.rows(table), key)
+
+    @staticmethod
+    def group_rows(rows: list[dict], key: str) -> dict[str, list[dict]]:
         grouped: dict[str, list[dict]] = defaultdict(list)
-        for row in self.rows(table):
+        for row in rows:
             if row.get(key):
                 grouped[str(row[key])].append(row)
         return grouped
@@ -395,8 +409,10 @@ class _Tables:
             nested.append(
                 {
                     **link,
+                    "schedules": self.link_hours.get(str(link.get("id")), []),
                     "location": {
                         **location,
+                        "schedules": self.place_hours.get(location_id, []),
                         "addresses": self.addresses.get(location_id, []),
                         "accessibility": self.accessibility.get(location_id, []),
                         "attributes": self.with_terms(location_id),
@@ -472,9 +488,9 @@ def _read_service(data: Any, label: str, parsed: Parsed, vocabulary: Vocabulary)
         ("organization", lambda: _organization(data, record, error)),
         ("attributes", lambda: _attributes(data, record, vocabulary, warning)),
         ("phones", lambda: _phones(data, record, error, warning)),
-        ("schedules", lambda: _schedules(data, record, error, warning)),
         ("service_areas", lambda: _areas(data, record, vocabulary, error)),
         ("service_at_locations", lambda: _locations(data, record, vocabulary, error, warning)),
+        ("schedules", lambda: _schedules(data, record, error, warning)),  # after the places
     ]
     for part, read in parts:
         try:
@@ -614,55 +630,96 @@ def _phone_kind_labels() -> list[tuple[Phone.Kind, str]]:
 
 
 def _schedules(data: dict, record: ServiceRecord, error, warning) -> None:
-    schedules = _list(data, "schedules", error)
-    if schedules is None:
+    """The service's weekly hours and dated exceptions, and each place's own hours."""
+    rows = _schedule_rows(data, error)
+    if rows is None:
         return
     record.schedules, record.exceptions = [], []
-    for n, schedule in enumerate(schedules):
-        field = f"schedules[{n}]"
+    for field, schedule, key in rows:
+        place = _place_index(schedule, key, record)
+        if place == -1:
+            warning(field, _("часы места, которого нет среди мест службы: пропущены"))
+            continue
         try:
-            opens = values.time_of_day(schedule.get("opens_at"))
-            closes = values.time_of_day(schedule.get("closes_at"))
-            valid_from = values.date(schedule.get("valid_from"))
-            valid_to = values.date(schedule.get("valid_to"))
+            _schedule(schedule, field, place, record, error, warning)
         except ValueError as problem:
             error(field, problem)
-            continue
-        byday = [
-            day.strip().upper()
-            for day in str(schedule.get("byday") or "").split(",")
-            if day.strip()
-        ]
-        freq = str(schedule.get("freq") or "WEEKLY").upper()
-        description = values.text(schedule.get("description"))[:255]
-        if valid_from and not byday:
-            same_hours = opens is not None and closes is not None
-            record.exceptions.append(
-                ExceptionRecord(
-                    field,
-                    valid_from,
-                    valid_to if valid_to != valid_from else None,
-                    is_closed=not same_hours,
-                    opens_at=opens if same_hours else None,
-                    closes_at=closes if same_hours else None,
-                    description=description,
-                )
-            )
-            continue
-        if freq != "WEEKLY" or not byday:
-            warning(field, _("расписание без дней недели или не еженедельное: пропущено"))
-            continue
-        unknown = [day for day in byday if day[-2:] not in DAYS]
-        if unknown or opens is None or closes is None:
-            error(field, _("нужны дни недели (MO…SU) и часы opens_at/closes_at"))
-            continue
-        days = [DAYS.index(day[-2:]) for day in byday]
-        whole_day = opens == dt.time(0, 0) and closes in (dt.time(0, 0), dt.time(23, 59))
-        if whole_day and sorted(set(days)) == list(range(7)):
-            record.fields["is_24_7"] = True
-            continue
-        record.schedules += [ScheduleRecord(day, opens, closes) for day in days]
     record.fields.setdefault("is_24_7", False)
+
+
+def _schedule_rows(data: dict, error) -> list[tuple[str, dict, str]] | None:
+    """(field, schedule, the place's id) for the service's schedules and those nested in
+    its places; None when no schedules are given at all (the existing hours stay)."""
+    own = _list(data, "schedules", error)
+    rows = [(f"schedules[{n}]", row, "") for n, row in enumerate(own or [])]
+    links = data.get("service_at_locations")
+    for n, link in enumerate(links if isinstance(links, list) else []):
+        if not isinstance(link, dict):
+            continue
+        location = link.get("location") if isinstance(link.get("location"), dict) else {}
+        key = str(link.get("id") or location.get("id") or "")
+        prefix = f"service_at_locations[{n}]"
+        for where, owner in ((prefix, link), (f"{prefix}.location", location)):
+            nested = _list(owner, "schedules", error) or []
+            rows += [(f"{where}.schedules[{m}]", row, key) for m, row in enumerate(nested)]
+    return rows if own is not None or rows else None
+
+
+def _place_index(schedule: dict, key: str, record: ServiceRecord) -> int | None:
+    """Which of the record's places a schedule belongs to: None for the service's general
+    hours, -1 for a place that is not among them (a virtual or unreadable place)."""
+    refs = {str(schedule[k]) for k in ("service_at_location_id", "location_id") if schedule.get(k)}
+    refs = refs or ({key} if key else set())
+    if not refs:
+        return None
+    for index, location in enumerate(record.locations or []):
+        if refs & set(location.hsds_ids):
+            return index
+    return -1
+
+
+def _schedule(
+    schedule: dict, field: str, place: int | None, record: ServiceRecord, error, warning
+) -> None:
+    """One HSDS schedule → a weekly row (the service's or a place's) or a dated exception."""
+    opens = values.time_of_day(schedule.get("opens_at"))
+    closes = values.time_of_day(schedule.get("closes_at"))
+    valid_from = values.date(schedule.get("valid_from"))
+    valid_to = values.date(schedule.get("valid_to"))
+    byday = [
+        day.strip().upper() for day in str(schedule.get("byday") or "").split(",") if day.strip()
+    ]
+    freq = str(schedule.get("freq") or "WEEKLY").upper()
+    if valid_from and not byday:
+        if place is not None:
+            warning(field, _("особый день одного места пропущен: особые дни — общие для службы"))
+            return
+        same_hours = opens is not None and closes is not None
+        record.exceptions.append(
+            ExceptionRecord(
+                field,
+                valid_from,
+                valid_to if valid_to != valid_from else None,
+                is_closed=not same_hours,
+                opens_at=opens if same_hours else None,
+                closes_at=closes if same_hours else None,
+                description=values.text(schedule.get("description"))[:255],
+            )
+        )
+        return
+    if freq != "WEEKLY" or not byday:
+        warning(field, _("расписание без дней недели или не еженедельное: пропущено"))
+        return
+    unknown = [day for day in byday if day[-2:] not in DAYS]
+    if unknown or opens is None or closes is None:
+        error(field, _("нужны дни недели (MO…SU) и часы opens_at/closes_at"))
+        return
+    days = [DAYS.index(day[-2:]) for day in byday]
+    whole_day = opens == dt.time(0, 0) and closes in (dt.time(0, 0), dt.time(23, 59))
+    if place is None and whole_day and sorted(set(days)) == list(range(7)):
+        record.fields["is_24_7"] = True
+        return
+    record.schedules += [ScheduleRecord(day, opens, closes, place) for day in days]
 
 
 def _areas(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error) -> None:
@@ -735,6 +792,7 @@ def _locations(data: dict, record: ServiceRecord, vocabulary: Vocabulary, error,
                 accessibility_codes=codes,
                 transportation=values.text(location.get("transportation")),
                 is_confidential=confidential,
+                hsds_ids=tuple(str(i) for i in (link.get("id"), location.get("id")) if i),
             )
         )
 

@@ -58,6 +58,7 @@ class LocationRecord:
     accessibility_codes: list[str] = field(default_factory=list)
     transportation: str = ""
     is_confidential: bool = False
+    hsds_ids: tuple[str, ...] = ()  # the source's service_at_location and location ids
 
 
 @dataclass
@@ -80,6 +81,7 @@ class ScheduleRecord:
     weekday: int
     opens_at: dt.time
     closes_at: dt.time
+    place: int | None = None  # index in the record's ``locations``: that place's own hours
 
 
 @dataclass

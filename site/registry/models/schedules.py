@@ -40,12 +40,25 @@ class Schedule(HSDSIdentifiedMixin, models.Model):
     """
 
     service = ParentalKey("Service", on_delete=models.CASCADE, related_name="schedules")
+    location = models.ForeignKey(
+        "Location",
+        verbose_name=_("Место"),
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Пусто — общие часы службы. Место, у которого есть свои часы, работает только "
+            "по ним; остальные места — по общим часам"
+        ),
+    )
     weekday = models.PositiveSmallIntegerField(_("День недели"), choices=Weekday.choices)
     opens_at = models.TimeField(_("С"))
     closes_at = models.TimeField(_("До"), help_text=_("Меньше времени начала — после полуночи"))
 
     panels = [
-        FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens_at"), FieldPanel("closes_at")])
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldPanel("location"),
     ]
 
     class Meta:
@@ -55,6 +68,13 @@ class Schedule(HSDSIdentifiedMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.location_id is not None and self.location.service_id != self.service_id:
+            raise ValidationError(
+                {"location": _("Это место другой службы: выберите одно из мест этой службы")}
+            )
 
     @property
     def ical_byday(self) -> str:

@@ -42,7 +42,8 @@ from .common import HSDSIdentifiedMixin, default_locale_filter, make_slug
 from .districts import District
 from .locations import Location, ServiceArea
 from .organizations import Organization
-from .schedules import ScheduleException
+from .schedules import Schedule, ScheduleException
+from .service_form import ServiceForm
 from .taxonomy import ServiceKind, TargetGroup
 
 
@@ -311,6 +312,7 @@ class Service(
         index.FilterField("external_id"),
     ]
 
+    base_form_class = ServiceForm
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -439,12 +441,38 @@ class Service(
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self._unique_slug()
+        pending = self._detach_places()
         super().save(*args, **kwargs)
+        for schedule, place in pending:
+            schedule.location = place
+            schedule.save(update_fields=["location"])
         # Index only now: ClusterableModel commits kinds, locations and areas after
         # the row itself, and the search document includes them.
         insert_or_update_object_task.enqueue(
             self._meta.app_label, self._meta.model_name, str(self.pk)
         )
+
+    def _detach_places(self) -> list[tuple[Schedule, Location]]:
+        """Hours rows whose place is saved in this same save (a new place, or the place's
+        copy in a translation), unlinked until the places have ids: modelcluster saves
+        the hours before the places. A translation's rows move to the copied place."""
+        rows = getattr(self, "_cluster_related_objects", {}).get("schedules", [])
+        named = [s for s in rows if s.location_id or Schedule.location.is_cached(s) and s.location]
+        if not named:
+            return []
+        places = list(self.locations.all())
+        saved = {place.pk for place in places if place.pk}
+        by_key = {place.translation_key: place for place in places}
+        pending = []
+        for schedule in named:
+            if schedule.location_id in saved:
+                continue
+            place = schedule.location
+            target = place if place.pk is None else by_key.get(place.translation_key)
+            schedule.location = None
+            if target is not None:
+                pending.append((schedule, target))
+        return pending
 
     def _unique_slug(self) -> str:
         base = make_slug(self.name, 190)
