@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from .models import Service
 
 MARK_VERIFIED_ACTION = "registry.mark_verified"
+CONFIRMED_BY_LINK_ACTION = "registry.confirmed_by_link"
 
 
 def mark_verified(services: Sequence[Service], user) -> int:
