@@ -78,6 +78,14 @@ class ServicePermissionPolicy(ModelPermissionPolicy):
         return services_for(user, super().instances_user_has_any_permission_for(user, actions))
 
 
+def _reachable(user, pk) -> bool:
+    try:
+        rows = Service.objects.filter(pk=int(unquote(str(pk))))
+    except ValueError:
+        return False  # not a service's number at all
+    return services_for(user, rows).exists()
+
+
 def scoped_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap an admin view addressed by a service's pk: another organisation's service is
     «not found» for a provider, whatever the view (edit, history, revisions, …)."""
@@ -85,10 +93,8 @@ def scoped_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         pk = kwargs.get("pk")
-        if pk is not None and is_provider(request.user):
-            rows = Service.objects.filter(pk=unquote(str(pk)))
-            if not services_for(request.user, rows).exists():
-                raise Http404
+        if pk is not None and is_provider(request.user) and not _reachable(request.user, pk):
+            raise Http404
         return view(request, *args, **kwargs)
 
     return guarded
