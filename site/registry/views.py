@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -243,18 +243,18 @@ def correction_sent(request: HttpRequest, slug: str) -> HttpResponse:
 LINK_PROBLEMS = {
     "expired": (
         410,
-        _noop(
+        gettext_noop(
             "Срок действия ссылки истёк. Войдите в админку сайта и отметьте запись "
             "проверенной там или дождитесь следующего письма."
         ),
     ),
     "invalid": (
         400,
-        _noop("Ссылка повреждена или неполна. Скопируйте её из письма целиком."),
+        gettext_noop("Ссылка повреждена или неполна. Скопируйте её из письма целиком."),
     ),
     "missing": (
         404,
-        _noop("Запись или учётная запись, для которой выдана ссылка, больше не существует."),
+        gettext_noop("Запись или учётная запись, для которой выдана ссылка, больше не существует."),
     ),
 }
 
