@@ -212,3 +212,14 @@ def test_editor_still_publishes_directly(editor, client, own):
 
 def test_provider_cannot_import(provider):
     assert not can_import(provider)
+
+
+def test_service_chooser_lists_only_own_services(provider_client, own, other, editor, client):
+    choose = reverse(Service.snippet_viewset.chooser_viewset.get_url_name("choose_results"))
+    page = provider_client.get(choose).content.decode()
+    assert "Своя служба" in page
+    assert "Чужая служба" not in page
+
+    client.force_login(editor)
+    page = client.get(choose).content.decode()
+    assert "Своя служба" in page and "Чужая служба" in page
