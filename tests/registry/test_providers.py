@@ -223,3 +223,18 @@ def test_service_chooser_lists_only_own_services(provider_client, own, other, ed
     client.force_login(editor)
     page = client.get(choose).content.decode()
     assert "Своя служба" in page and "Чужая служба" in page
+
+
+def test_provider_cannot_set_verification_or_move_to_another_organisation(
+    provider_client, own, other_org
+):
+    data = edit_data(provider_client, own, **{"action-submit": "1"})
+    assert "assured_date" not in data and "assurer" not in data  # not in their form
+    data.update({"assured_date": "2026-01-01", "organization": str(other_org.pk)})
+    response = provider_client.post(url("edit", own.pk), data)
+    assert response.status_code == 200  # the form again: not one of their organisations
+    own.refresh_from_db()
+    assert own.organization != other_org
+    assert own.assured_date is None
+    assert own.latest_revision.content["organization"] != other_org.pk
+    assert not own.workflow_in_progress
