@@ -45,6 +45,7 @@ run: messages demo
 	@echo "The first admin sign-in asks you to connect an authenticator app (QR code or key as text)"
 	@echo "and shows recovery codes: see README, 'Logging into the admin'."
 	@$(MANAGE) schedule_report_maintenance
+	@$(MANAGE) schedule_registry_reminders
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 2 & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)

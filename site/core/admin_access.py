@@ -78,11 +78,25 @@ class _SeeModelRequired:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ChooseView(_SeeModelRequired, snippet_chooser.ChooseView):
+class _OnlyWhatThePolicyAllows:
+    """List only the entries the model's permission policy lets this user see (a policy
+    may narrow a model to some of its rows, like the registry's provider accounts)."""
+
+    def get_object_list(self):
+        objects = super().get_object_list()
+        allowed = _policy(self.model_class).instances_user_has_any_permission_for(
+            self.request.user, SEE_ACTIONS
+        )
+        return objects.filter(pk__in=allowed.values("pk"))
+
+
+class ChooseView(_SeeModelRequired, _OnlyWhatThePolicyAllows, snippet_chooser.ChooseView):
     pass
 
 
-class ChooseResultsView(_SeeModelRequired, snippet_chooser.ChooseResultsView):
+class ChooseResultsView(
+    _SeeModelRequired, _OnlyWhatThePolicyAllows, snippet_chooser.ChooseResultsView
+):
     pass
 
 

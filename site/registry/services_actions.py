@@ -13,13 +13,15 @@ from wagtail.log_actions import log
 from .models import Service
 
 MARK_VERIFIED_ACTION = "registry.mark_verified"
+CONFIRMED_BY_LINK_ACTION = "registry.confirmed_by_link"
 
 
-def mark_verified(services: Sequence[Service], user) -> int:
+def mark_verified(services: Sequence[Service], user, action: str = MARK_VERIFIED_ACTION) -> int:
     """Set «Проверено» to today for the services and their translations; audit-logged.
 
     Verification is not an edit: `modified` stays as it is, and a pending draft
-    keeps its content (``Service.with_content_json`` keeps the newer date).
+    keeps its content (``Service.with_content_json`` keeps the newer date). `action` names
+    the log entry: an editor's mark, or a provider's «всё верно» link.
     """
     today = timezone.localdate()
     keys = {service.translation_key for service in services}
@@ -29,5 +31,5 @@ def mark_verified(services: Sequence[Service], user) -> int:
     )
     for service in targets:
         service.assured_date, service.assurer = today, user
-        log(instance=service, action=MARK_VERIFIED_ACTION, user=user)
+        log(instance=service, action=action, user=user)
     return len(services)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from safechildhood.core.tasks import retry_later
+from safechildhood.core.tasks import next_daily_time, plan_once, retry_later
 
+from . import reminders
 from .corrections import ServiceCorrection, recipients
 from .models import Service
 
@@ -97,3 +98,32 @@ def send_correction_email(correction_id: int, attempt: int = 1) -> str:
     correction.emailed_at = timezone.now()
     correction.save(update_fields=["emailed_at"])
     return "sent"
+
+
+# --- Reminders to providers (``registry.reminders``) ------------------------------------------
+
+
+@task()
+def provider_reminders() -> dict[str, int]:
+    """Daily at ``REGISTRY_REMINDER_HOUR``: e-mail each member due a reminder about their
+    stale entries; then plan the next run. A failed e-mail is tried again the next day."""
+    result = {"sent": 0, "failed": 0}
+    for user in reminders.members_due():
+        try:
+            sent = reminders.send_reminder(user)
+        except Exception:
+            logger.exception("Registry reminder to user %s failed", user.pk)
+            result["failed"] += 1
+            continue
+        result["sent"] += int(sent)
+    schedule_reminders()
+    return result
+
+
+def next_reminder_time(now=None):
+    return next_daily_time(settings.REGISTRY_REMINDER_HOUR, now=now)
+
+
+def schedule_reminders() -> bool:
+    """Make sure exactly one reminder run is queued (database backend only)."""
+    return plan_once(provider_reminders, next_reminder_time())

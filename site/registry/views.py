@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_permissions_policy.decorators import permissions_policy_override
@@ -21,7 +23,7 @@ from safechildhood.core import protection
 from safechildhood.core.outage import resubmit_on_outage
 from safechildhood.core.pagecache import cache_for_visitors
 
-from . import clock, corrections
+from . import clock, corrections, reminders
 from .forms import CorrectionForm
 from .listing import (
     FLAGS,
@@ -234,3 +236,49 @@ def correction_sent(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None:
         return not_found(request)
     return TemplateResponse(request, "registry/correction_sent.html", {"service": service})
+
+
+# --- «Всё верно?»: a provider confirms an entry by the signed link from a reminder ----------
+
+LINK_PROBLEMS = {
+    "expired": (
+        410,
+        gettext_noop(
+            "Срок действия ссылки истёк. Войдите в админку сайта и отметьте запись "
+            "проверенной там или дождитесь следующего письма."
+        ),
+    ),
+    "invalid": (
+        400,
+        gettext_noop("Ссылка повреждена или неполна. Скопируйте её из письма целиком."),
+    ),
+    "missing": (
+        404,
+        gettext_noop("Запись или учётная запись, для которой выдана ссылка, больше не существует."),
+    ),
+}
+
+
+@never_cache
+@csrf_exempt  # the signed token in the address is the credential (``registry.reminders``)
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the entry and a button and changes nothing (mail scanners open links);
+    POST marks it verified by the member the link was sent to."""
+    try:
+        confirmation = reminders.read_token(token)
+    except reminders.LinkError as exc:
+        status, message = LINK_PROBLEMS[exc.reason]
+        context = {"problem": _(message)}
+        return TemplateResponse(request, "registry/confirm.html", context, status=status)
+    done = False
+    if request.method == "POST" and not confirmation.already_confirmed:
+        reminders.confirm(confirmation)
+        confirmation = reminders.read_token(token)
+        done = True
+    context = {
+        "service": confirmation.service,
+        "already": confirmation.already_confirmed and not done,
+        "done": done,
+    }
+    return TemplateResponse(request, "registry/confirm.html", context)

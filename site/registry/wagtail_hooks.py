@@ -26,6 +26,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.models import WorkflowState
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
@@ -42,6 +44,7 @@ from .models import (
     EverydayPhrase,
     Location,
     Organization,
+    OrganizationMember,
     Service,
     ServiceArea,
     ServiceKind,
@@ -49,7 +52,11 @@ from .models import (
     TargetGroup,
     default_locale_filter,
 )
-from .services_actions import MARK_VERIFIED_ACTION, mark_verified
+from .providers import ServicePermissionPolicy, is_provider, scoped_view, services_for
+from .services_actions import CONFIRMED_BY_LINK_ACTION, MARK_VERIFIED_ACTION, mark_verified
+
+# Before the viewsets: their views, buttons and bulk actions ask this policy.
+register_permission_policy(Service, ServicePermissionPolicy(Service))
 
 
 def stale_after_days() -> int:
@@ -223,9 +230,16 @@ class ServiceViewSet(RegistrySnippetViewSet):
     }
     export_filename = "services"
 
+    def get_urlpatterns(self):
+        """Every address of one service refuses a provider another organisation's."""
+        patterns = super().get_urlpatterns()
+        for pattern in patterns:
+            pattern.callback = scoped_view(pattern.callback)
+        return patterns
+
     def get_queryset(self, request):
         return (
-            Service.objects.all()
+            services_for(request.user, Service.objects.all())
             .select_related("organization", "assurer", "locale")
             .prefetch_related(
                 "kinds",
@@ -233,6 +247,12 @@ class ServiceViewSet(RegistrySnippetViewSet):
                 "phones",
                 Prefetch("locations", Location.objects.select_related("district")),
                 Prefetch("service_areas", ServiceArea.objects.select_related("district")),
+                # The status column asks whether each one is in moderation.
+                Prefetch(
+                    "_workflow_states",
+                    WorkflowState.objects.active().select_related("current_task_state__task"),
+                    to_attr="_current_workflow_states",
+                ),
             )
         )
 
@@ -255,6 +275,21 @@ class OrganizationViewSet(RegistrySnippetViewSet):
 
     def get_queryset(self, request):
         return Organization.objects.all().prefetch_related("phones")
+
+
+class OrganizationMemberViewSet(RegistrySnippetViewSet):
+    """Who keeps which organisation's entries current (provider accounts)."""
+
+    model = OrganizationMember
+    icon = "user"
+    menu_label = _("Сотрудники организаций")
+    menu_name = "registry_members"
+    list_display = ["user", "organization", DateColumn("reminded_at", label=_("Напоминание"))]
+    list_filter = ["organization"]
+    ordering = ["organization__name", "user__username"]
+
+    def get_queryset(self, request):
+        return OrganizationMember.objects.select_related("user", "organization")
 
 
 class ServiceKindViewSet(RegistrySnippetViewSet):
@@ -382,6 +417,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
     items = (
         ServiceViewSet,
         OrganizationViewSet,
+        OrganizationMemberViewSet,
         ServiceKindViewSet,
         TargetGroupViewSet,
         EverydayPhraseViewSet,
@@ -441,7 +477,9 @@ class MarkVerifiedBulkAction(SnippetBulkAction):
     models = [Service]
 
     def check_perm(self, snippet) -> bool:
-        return self.request.user.has_perm("registry.change_service")
+        return service_policy().user_has_permission_for_instance(
+            self.request.user, "change", snippet
+        )
 
     def get_execution_context(self) -> dict:
         return {**super().get_execution_context(), "user": self.request.user}
@@ -461,6 +499,10 @@ class MarkVerifiedBulkAction(SnippetBulkAction):
 hooks.register("register_bulk_action", MarkVerifiedBulkAction)
 
 
+def service_policy() -> ServicePermissionPolicy:
+    return policy_registry.get_by_type(Service)
+
+
 def mark_verified_url(service: Service, next_url: str | None = None) -> str:
     url = reverse("wagtail_bulk_action", args=("registry", "service", "mark_verified"))
     query = {"id": service.pk}
@@ -471,7 +513,9 @@ def mark_verified_url(service: Service, next_url: str | None = None) -> str:
 
 @hooks.register("register_snippet_listing_buttons")
 def mark_verified_listing_button(snippet, user, next_url=None):
-    if isinstance(snippet, Service) and user.has_perm("registry.change_service"):
+    if isinstance(snippet, Service) and service_policy().user_has_permission_for_instance(
+        user, "change", snippet
+    ):
         yield ListingButton(
             _("Отметить проверенной"),
             mark_verified_url(snippet, next_url),
@@ -485,6 +529,22 @@ def register_registry_log_actions(actions) -> None:
     actions.register_action(
         MARK_VERIFIED_ACTION, _("Отметка о проверке"), _("Данные проверены со службой")
     )
+    actions.register_action(
+        CONFIRMED_BY_LINK_ACTION,
+        _("Подтверждено по ссылке"),
+        _("Сотрудник организации подтвердил данные по ссылке из письма"),
+    )
+
+
+@hooks.register("construct_snippet_action_menu")
+def submit_first_for_providers(menu_items, request, context) -> None:
+    """A provider's main button sends the entry to the editors («Проверка реестра»)."""
+    if context.get("model") is not Service or not is_provider(request.user):
+        return
+    submit = [item for item in menu_items if item.name == "action-submit"]
+    if submit:
+        menu_items.remove(submit[0])
+        menu_items.insert(0, submit[0])
 
 
 # --- Freshness dashboard panel ---------------------------------------------------------------
@@ -502,7 +562,8 @@ class FreshnessPanel(Component):
 
     def get_context_data(self, parent_context=None) -> dict:
         days = stale_after_days()
-        stale = Service.objects.filter(live=True).exclude(status=Service.Status.CLOSED).stale(days)
+        public = Service.objects.filter(live=True).exclude(status=Service.Status.CLOSED)
+        stale = services_for(self.request.user, public).stale(days)
         oldest = stale.order_by(F("assured_date").asc(nulls_first=True), "name")[:10]
         edit_url_name = Service.snippet_viewset.get_url_name("edit")
         return {

@@ -354,6 +354,13 @@ REGISTRY_GEOCODER_TIMEOUT = env.float("REGISTRY_GEOCODER_TIMEOUT", default=2.0)
 # Where «Сообщить об ошибке в записи» goes (comma-separated); empty: the active
 # members of the «Редакторы реестра» group who have an e-mail address.
 REGISTRY_CORRECTIONS_EMAIL = env.list("REGISTRY_CORRECTIONS_EMAIL", default=[])
+# Provider accounts (README «Поставщики услуг»): members of an organisation get one e-mail
+# about its entries not verified for REGISTRY_STALE_AFTER_DAYS, at most once every
+# REGISTRY_REMINDER_EVERY_DAYS, sent at REGISTRY_REMINDER_HOUR (site time); each entry's
+# «всё верно» link works for REGISTRY_CONFIRM_LINK_DAYS.
+REGISTRY_REMINDER_EVERY_DAYS = env.int("REGISTRY_REMINDER_EVERY_DAYS", default=30)
+REGISTRY_REMINDER_HOUR = env.int("REGISTRY_REMINDER_HOUR", default=9)
+REGISTRY_CONFIRM_LINK_DAYS = env.int("REGISTRY_CONFIRM_LINK_DAYS", default=14)
 
 # --- Concern reports (safechildhood.requests) -----------------------------------------
 # Reports are sealed to their readers' keys (safechildhood.requests.sealing, README

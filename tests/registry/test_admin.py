@@ -67,6 +67,10 @@ EXPECTED_PERMISSIONS = {
     "registry.change_calendarday",
     "registry.delete_calendarday",
     "registry.view_calendarday",
+    "registry.add_organizationmember",
+    "registry.change_organizationmember",
+    "registry.delete_organizationmember",
+    "registry.view_organizationmember",
 }
 
 

@@ -29,6 +29,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..api import tabular
 from ..models import Service
+from ..providers import is_provider
 from . import engine
 from .csv_format import COLUMNS, parse_csv, template_csv
 from .hsds_format import read_json_bytes
@@ -44,7 +45,8 @@ PERMISSIONS = ("registry.add_service", "registry.change_service")
 
 
 def can_import(user) -> bool:
-    return user.is_active and user.has_perms(PERMISSIONS)
+    """Provider accounts do not import: a file could rewrite any organisation's entries."""
+    return user.is_active and user.has_perms(PERMISSIONS) and not is_provider(user)
 
 
 def check_upload(data: bytes, name: str) -> engine.Plan:

@@ -18,8 +18,9 @@ public-safe coordinates so that ordering cannot reveal a shelter's position.
 The package: ``common`` (HSDS identifiers, slugs), ``districts``, ``organizations``,
 ``taxonomy`` (kinds of help, target groups), ``vocabulary`` (the everyday words that
 name them), ``services``, ``settlements`` (the gazetteer), ``locations`` (places and
-service areas), ``phones``, ``schedules`` and ``calendar`` (holidays); opening-hours rules are in
-``registry.hours``. Everything public is importable from here, as before the split.
+service areas), ``phones``, ``providers`` (organisations' staff accounts), ``schedules``
+and ``calendar`` (holidays); opening-hours rules are in ``registry.hours``. Everything
+public is importable from here, as before the split.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .districts import District
 from .locations import Location, ServiceArea
 from .organizations import Organization
 from .phones import AbstractPhone, OrganizationPhone, Phone
+from .providers import OrganizationMember
 from .schedules import ICAL_DAYS, Schedule, ScheduleException, Weekday
 from .services import Service, ServiceQuerySet
 from .settlements import Settlement
@@ -49,6 +51,7 @@ __all__ = [
     "HSDSIdentifiedMixin",
     "Location",
     "Organization",
+    "OrganizationMember",
     "OrganizationPhone",
     "Phone",
     "Schedule",

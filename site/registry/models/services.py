@@ -32,12 +32,14 @@ from wagtail.models import (
     PreviewableMixin,
     RevisionMixin,
     TranslatableMixin,
+    WorkflowMixin,
 )
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .. import geo, hours
 from ..accessibility import Feature, ordered
+from ..admin_forms import ServiceAdminForm
 from .common import HSDSIdentifiedMixin, default_locale_filter, make_slug
 from .districts import District
 from .locations import Location, ServiceArea
@@ -147,6 +149,7 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
 class Service(
     HSDSIdentifiedMixin,
     PreviewableMixin,
+    WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
@@ -274,6 +277,8 @@ class Service(
     search_auto_update = False
 
     objects = ServiceQuerySet.as_manager()
+    # Limits a provider account to its own organisations (``registry.providers``).
+    base_form_class = ServiceAdminForm
 
     search_fields = [
         index.SearchField("name", boost=4),

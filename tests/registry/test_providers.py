@@ -1,0 +1,240 @@
+"""Provider accounts: an organisation's staff edit only their own services, and what they
+save waits for the registry editors' approval («Проверка реестра»)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import ModelLogEntry, WorkflowState
+from wagtail.test.utils.form_data import querydict_from_html
+
+from safechildhood.registry.importing.admin import can_import
+from safechildhood.registry.models import OrganizationMember, Service
+from safechildhood.registry.providers import is_provider
+
+from .factories import OrganizationFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(Service.snippet_viewset.get_url_name(name), args=args)
+
+
+@pytest.fixture
+def own_org():
+    return OrganizationFactory(name="КЦСОН «Своя» (демо)")
+
+
+@pytest.fixture
+def other_org():
+    return OrganizationFactory(name="Центр «Чужой» (демо)")
+
+
+@pytest.fixture
+def provider(django_user_model, own_org):
+    user = django_user_model.objects.create_user(
+        "postavshchik", password="x", email="staff@example.org", first_name="Анна"
+    )
+    user.groups.add(Group.objects.get(name="Поставщики услуг"))
+    OrganizationMember.objects.create(user=user, organization=own_org)
+    return user
+
+
+@pytest.fixture
+def provider_client(client, provider):
+    client.force_login(provider)
+    return client
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("redaktor", password="x")
+    user.groups.add(Group.objects.get(name="Редакторы реестра"))
+    return user
+
+
+@pytest.fixture
+def own(own_org):
+    service = ServiceFactory(name="Своя служба", organization=own_org)
+    service.save_revision().publish()
+    return service
+
+
+@pytest.fixture
+def other(other_org):
+    service = ServiceFactory(name="Чужая служба", organization=other_org)
+    service.save_revision().publish()
+    return service
+
+
+def test_the_group_cannot_publish_delete_or_touch_organisations():
+    perms = set(
+        Group.objects.get(name="Поставщики услуг").permissions.values_list("codename", flat=True)
+    )
+    assert perms == {"access_admin", "add_service", "change_service", "view_service"}
+
+
+def test_editors_and_superusers_are_not_limited(editor, django_user_model, provider):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    assert is_provider(provider)
+    assert not is_provider(editor)
+    assert not is_provider(admin)
+
+
+def test_listing_shows_only_own_organisations_services(provider_client, own, other):
+    page = provider_client.get(url("list")).content.decode()
+    assert "Своя служба" in page
+    assert "Чужая служба" not in page
+
+
+PK_URLS = [
+    ("edit", ()),
+    ("delete", ()),
+    ("usage", ()),
+    ("history", ()),
+    ("history_results", ()),
+    ("copy", ()),
+    ("preview_on_edit", ()),
+    ("unpublish", ()),
+    ("lock", ()),
+    ("unlock", ()),
+    ("workflow_history", ()),
+    ("confirm_workflow_cancellation", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), PK_URLS)
+def test_another_organisations_service_is_not_found_at_any_address(
+    provider_client, other, name, extra
+):
+    assert provider_client.get(url(name, other.pk, *extra)).status_code == 404
+    assert provider_client.post(url(name, other.pk, *extra), {}).status_code == 404
+
+
+def test_revisions_of_another_organisations_service_are_not_found(provider_client, other):
+    revision = other.latest_revision
+    for name in ("revisions_view", "revisions_revert", "revisions_unschedule"):
+        assert provider_client.get(url(name, other.pk, revision.pk)).status_code == 404
+    compare = url("revisions_compare", other.pk, "earliest", "latest")
+    assert provider_client.get(compare).status_code == 404
+
+
+def test_nothing_was_changed_or_deleted_by_the_refused_requests(provider_client, other):
+    provider_client.post(url("delete", other.pk))
+    provider_client.post(url("unpublish", other.pk))
+    other.refresh_from_db()
+    assert other.live
+
+
+def test_bulk_actions_skip_another_organisations_service(provider_client, other, own):
+    for action in ("delete", "mark_verified"):
+        bulk = reverse("wagtail_bulk_action", args=("registry", "service", action))
+        provider_client.post(f"{bulk}?id={other.pk}")
+    other.refresh_from_db()
+    assert other.assured_date is None
+    assert not ModelLogEntry.objects.filter(object_id=str(other.pk), user__isnull=False).exists()
+
+
+def test_provider_may_open_own_service(provider_client, own):
+    assert provider_client.get(url("edit", own.pk)).status_code == 200
+
+
+def test_organisation_choice_is_limited_to_own(provider_client, own_org, other_org):
+    page = provider_client.get(url("add"))
+    data = querydict_from_html(page.content.decode(), form_id="w-editor-form")
+    assert "Центр «Чужой» (демо)" not in page.content.decode()
+    data.update({"name": "Новая служба", "description": "Помогаем.", "is_free": "on"})
+    data["organization"] = str(other_org.pk)
+    response = provider_client.post(url("add"), data)
+    assert response.status_code == 200  # the form again, with its error
+    assert not Service.objects.filter(name="Новая служба").exists()
+
+    data["organization"] = str(own_org.pk)
+    assert provider_client.post(url("add"), data).status_code == 302
+    created = Service.objects.get(name="Новая служба")
+    assert created.organization == own_org
+    assert not created.live
+
+
+def edit_data(client, service, **changes):
+    data = querydict_from_html(
+        client.get(url("edit", service.pk)).content.decode(), "w-editor-form"
+    )
+    data["is_free"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_provider_cannot_publish(provider_client, own):
+    data = edit_data(provider_client, own, name="Переименовано", **{"action-publish": "1"})
+    provider_client.post(url("edit", own.pk), data)
+    own.refresh_from_db()
+    assert own.name == "Своя служба"  # the live entry stays as it was
+    assert own.has_unpublished_changes  # the change is kept as a draft
+    assert own.latest_revision.content["name"] == "Переименовано"
+    assert not ModelLogEntry.objects.filter(
+        object_id=str(own.pk), action="wagtail.publish", user__username="postavshchik"
+    ).exists()
+
+
+def test_submit_is_the_providers_main_button(provider_client, own):
+    page = provider_client.get(url("edit", own.pk)).content.decode()
+    assert "Проверка реестра" in page
+    assert 'name="action-publish"' not in page
+
+
+def test_submitted_change_waits_for_an_editor_who_publishes_it(
+    provider_client, own, editor, client
+):
+    data = edit_data(provider_client, own, name="Переименовано", **{"action-submit": "1"})
+    assert provider_client.post(url("edit", own.pk), data).status_code == 302
+    own.refresh_from_db()
+    assert own.name == "Своя служба"
+    state = WorkflowState.objects.get(object_id=str(own.pk), status="in_progress")
+    assert state.workflow.name == "Проверка реестра"
+
+    client.force_login(editor)
+    task_state = state.current_task_state
+    action = url("workflow_action", own.pk, "approve", task_state.pk)
+    assert client.post(action, {"comment": ""}).status_code in (200, 302)
+    own.refresh_from_db()
+    assert own.name == "Переименовано"
+    assert own.live
+
+
+def test_editor_still_publishes_directly(editor, client, own):
+    client.force_login(editor)
+    data = edit_data(client, own, name="Сразу", **{"action-publish": "action-publish"})
+    assert client.post(url("edit", own.pk), data).status_code == 302
+    own.refresh_from_db()
+    assert own.name == "Сразу"
+
+
+def test_provider_cannot_import(provider):
+    assert not can_import(provider)
+
+
+def test_service_chooser_lists_only_own_services(provider_client, own, other, editor, client):
+    choose = reverse(Service.snippet_viewset.chooser_viewset.get_url_name("choose_results"))
+    page = provider_client.get(choose).content.decode()
+    assert "Своя служба" in page
+    assert "Чужая служба" not in page
+
+    client.force_login(editor)
+    page = client.get(choose).content.decode()
+    assert "Своя служба" in page and "Чужая служба" in page
+
+
+def test_provider_cannot_set_verification_or_move_to_another_organisation(
+    provider_client, own, other_org
+):
+    data = edit_data(provider_client, own, **{"action-submit": "1"})
+    assert "assured_date" not in data and "assurer" not in data  # not in their form
+    data.update({"assured_date": "2026-01-01", "organization": str(other_org.pk)})
+    response = provider_client.post(url("edit", own.pk), data)
+    assert response.status_code == 200  # the form again: not one of their organisations
+    own.refresh_from_db()
+    assert own.organization != other_org
+    assert own.assured_date is None
+    assert own.latest_revision.content["organization"] != other_org.pk
+    assert not own.workflow_in_progress
