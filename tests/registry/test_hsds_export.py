@@ -184,6 +184,15 @@ def test_service_at_locations_are_paginated_like_the_other_lists(client, data):
     assert bad(client, "service_at_locations", per_page=0)
 
 
+def test_service_at_locations_of_a_district_are_the_places_in_it(client, data):
+    """A district term filters the places, not only their services: the mediation service
+    serves Vožega from Sokol, and its Sokol office is not a place in Vožega."""
+    in_vozh = ok(client, "service_at_locations", taxonomy_term_id=data["vozh"].hsds_id)
+    assert [item["service_id"] for item in in_vozh["contents"]] == [data["shelter"].hsds_id]
+    in_sokol = ok(client, "service_at_locations", taxonomy_term_id=data["sokol"].hsds_id)
+    assert [item["service_id"] for item in in_sokol["contents"]] == [data["mediation"].hsds_id]
+
+
 def test_service_at_location_detail(client, data):
     items = ok(client, "service_at_locations")["contents"]
     for item in items:

@@ -496,10 +496,15 @@ def organization_detail(request: HttpRequest, params: Params, id: str) -> dict:
 
 
 def public_locations(params: Params) -> QuerySet[Location]:
-    """The places of the services the list shows (same filters), by service name."""
-    return Location.objects.filter(service__in=filtered_services(params)).order_by(
-        "service__name", "service_id", "sort_order", "pk"
-    )
+    """The places of the services the list shows (same filters), by service name; a
+    district term keeps only the places in that district (a service that serves it from
+    elsewhere has no place there)."""
+    locations = Location.objects.filter(service__in=filtered_services(params))
+    term_id = params.uuid("taxonomy_term_id")
+    found = term_for_hsds_id(term_id) if term_id else None
+    if found is not None and found[0].model is District:
+        locations = locations.filter(district_id=found[1])
+    return locations.order_by("service__name", "service_id", "sort_order", "pk")
 
 
 def service_at_location_json(serializer: HSDSSerializer, location: Location, full: bool) -> dict:
