@@ -692,6 +692,19 @@ def test_csv_row_becomes_a_service(districts):
     assert service.assured_date == dt.date(2026, 1, 15)
 
 
+def test_csv_place_accessibility_codes_by_code_or_label(districts):
+    """Issue 14, point 7: the editors' CSV carries the place's accessibility as codes
+    (their code, or their label in Russian or English, separated by «;»); a word that is
+    not a code is a problem of that cell, not a guess."""
+    row = {**ROW, "accessibility_codes": "wheelchair; Туалет для людей с инвалидностью"}
+    engine.apply(engine.plan(parse_csv(csv_bytes([row]))))
+    location = Service.objects.get(external_id="csv-1").locations.get()
+    assert location.accessibility_codes == ["wheelchair", "toilet"]
+    wrong = {**ROW, "external_id": "csv-9", "accessibility_codes": "wheelchair; лифт"}
+    result = engine.plan(parse_csv(csv_bytes([wrong])))
+    assert ("строка 2", "accessibility_codes") in {(r, f) for r, f, _m in problems(result)}
+
+
 def test_csv_repeated_rows_add_addresses(districts):
     second = {
         **ROW,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +23,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from .. import fields
+from ..accessibility import recognise
 from ..models import Service
 from . import values
 from .decoding import NotText, decode
@@ -177,6 +179,12 @@ COLUMNS = [
     Column("location_name", _("Название места"), _("Например, «Отделение в с. Ям»"), ""),
     Column("transportation", _("Как добраться"), _("Остановки, транспорт"), ""),
     Column(
+        "accessibility_codes",
+        _("Доступность места"),
+        _("Через «;»: коды или названия из списка, например «wheelchair; hearing_loop»"),
+        "",
+    ),
+    Column(
         "service_areas",
         _("Обслуживает также районы"),
         _("Названия или адреса (slug) районов через «;»"),
@@ -209,6 +217,7 @@ LOCATION_COLUMNS = {
     "confidential",
     "location_name",
     "transportation",
+    "accessibility_codes",
 }
 PHONE_SLOTS = [
     ("phone", "phone_kind", "phone_description"),
@@ -465,7 +474,23 @@ def _location(cells: dict[str, str], present: set[str], problem) -> LocationReco
         location.is_confidential = bool(values.boolean(cells.get("confidential", ""), False))
     except ValueError as error:
         problem("confidential", error)
+    location.accessibility_codes = _accessibility_codes(cells, problem)
     return location
+
+
+def _accessibility_codes(cells: dict[str, str], problem) -> list[str]:
+    """Codes named by code or label, separated by «;» (labels have commas); anything
+    else is the cell's problem, not a guess."""
+    codes: list[str] = []
+    cell = values.text(cells.get("accessibility_codes", ""))
+    for item in filter(None, (part.strip() for part in re.split(r"[;\n]", cell))):
+        code = recognise(item)
+        if code is None:
+            message = _("«%(item)s»: нет такого кода доступности") % {"item": item}
+            problem("accessibility_codes", ValueError(message))
+        elif code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _phones(cells: dict[str, str], problem) -> list[PhoneRecord]:
