@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from safechildhood.registry.importing.admin import can_import
-from safechildhood.registry.models import OrganizationMember, Service
+from safechildhood.registry.models import Service
 from safechildhood.registry.providers import is_provider
 
 from .factories import OrganizationFactory, ServiceFactory
@@ -21,23 +21,8 @@ def url(name, *args):
 
 
 @pytest.fixture
-def own_org():
-    return OrganizationFactory(name="КЦСОН «Своя» (демо)")
-
-
-@pytest.fixture
 def other_org():
     return OrganizationFactory(name="Центр «Чужой» (демо)")
-
-
-@pytest.fixture
-def provider(django_user_model, own_org):
-    user = django_user_model.objects.create_user(
-        "postavshchik", password="x", email="staff@example.org", first_name="Анна"
-    )
-    user.groups.add(Group.objects.get(name="Поставщики услуг"))
-    OrganizationMember.objects.create(user=user, organization=own_org)
-    return user
 
 
 @pytest.fixture

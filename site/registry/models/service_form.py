@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 
+from ..admin_forms import ServiceAdminForm
 from .locations import Location
 
 
@@ -14,8 +14,9 @@ def place_label(place: Location) -> str:
     return place.name or place.address or str(place.district or _("Место без адреса"))
 
 
-class ServiceForm(WagtailAdminModelForm):
-    """Limits the «Место» choice of each hours row to the places of the service edited."""
+class ServiceForm(ServiceAdminForm):
+    """Limits the «Место» choice of each hours row to the places of the service edited
+    (and, through ``ServiceAdminForm``, a provider to their own organisations)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -39,7 +39,6 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .. import geo, hours
 from ..accessibility import Feature, ordered
-from ..admin_forms import ServiceAdminForm
 from .common import HSDSIdentifiedMixin, default_locale_filter, make_slug
 from .districts import District
 from .locations import Location, ServiceArea
@@ -277,8 +276,6 @@ class Service(
     search_auto_update = False
 
     objects = ServiceQuerySet.as_manager()
-    # Limits a provider account to its own organisations (``registry.providers``).
-    base_form_class = ServiceAdminForm
 
     search_fields = [
         index.SearchField("name", boost=4),
@@ -317,6 +314,8 @@ class Service(
         index.FilterField("external_id"),
     ]
 
+    # A provider account sees only its own organisations (``registry.admin_forms``); each
+    # hours row names one of this service's places (``service_form``).
     base_form_class = ServiceForm
     edit_handler = TabbedInterface(
         [
