@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager, LogEntryQuerySet
@@ -541,21 +541,25 @@ class InboxScope(models.Model):
 
 
 def users_for_district(district_id: int | None) -> models.QuerySet:
-    """Active staff who may handle a report of this district (for the assignee list)."""
+    """Active staff who may handle a report of this district (for the assignee list).
+
+    Each condition is its own EXISTS: joining groups, permissions and districts in one
+    query multiplied the rows (a DISTINCT over thousands, a third of a second)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
 
     User = get_user_model()
-    can_view = (
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="view_all_districts")
-        | Q(user_permissions__codename="view_all_districts")
-    )
+
+    def holds(codename: str) -> Q:
+        through_group = Permission.objects.filter(codename=codename, group__user=OuterRef("pk"))
+        direct = Permission.objects.filter(codename=codename, user=OuterRef("pk"))
+        return Q(Exists(through_group)) | Q(Exists(direct))
+
+    can_view = Q(is_superuser=True) | holds("view_all_districts")
     if district_id:
-        can_view |= Q(inbox_scope__districts=district_id) & (
-            Q(groups__permissions__codename="view_report")
-            | Q(user_permissions__codename="view_report")
-        )
-    return User.objects.filter(can_view, is_active=True).distinct().order_by("username")
+        in_district = InboxScope.objects.filter(user=OuterRef("pk"), districts=district_id)
+        can_view |= Q(Exists(in_district)) & holds("view_report")
+    return User.objects.filter(can_view, is_active=True).order_by("username")
 
 
 # --- Sealed copies of report keys ----------------------------------------------------------
