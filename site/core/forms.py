@@ -3,6 +3,8 @@
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from .widgets import Select
+
 
 class _ListedChoiceIterator(ModelChoiceIterator):
     """Choices from the queryset's own results, read once and kept.
@@ -24,6 +26,7 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     already read (``list(queryset)`` beforehand) costs none."""
 
     iterator = _ListedChoiceIterator
+    widget = Select
 
     def _set_queryset(self, queryset) -> None:
         # Kept as given (Django clones it), so that forms handed the same read queryset

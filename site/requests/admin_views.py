@@ -29,6 +29,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from safechildhood.core.forms import ListedModelChoiceField
+from safechildhood.core.widgets import Select
 from safechildhood.registry.models import District, Service
 
 from . import conflicts, record, sealing, services, transfer
@@ -322,7 +323,7 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
         report = self.report
         can_change = self.request.user.has_perm("requests.change_report") and not report.purged_at
         users = users_for_district(report.district_id)
-        suggestion = None if report.service_id else suggested_service(report)
+        suggestion = suggested_service(report, self.service_choices)
         timeline = list(
             report.log_entries.select_related("user").order_by("-timestamp", "-id")[:200]
         )
@@ -407,7 +408,7 @@ class ServiceForm(forms.Form):
 
 class TransferForm(forms.Form):
     district = ListedModelChoiceField(label=_("Новый район"), queryset=District.objects.none())
-    reason = forms.ChoiceField(label=_("Причина"), choices=transfer.Reason.choices)
+    reason = forms.ChoiceField(label=_("Причина"), choices=transfer.Reason.choices, widget=Select)
 
     def __init__(self, *args, report: Report, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from safechildhood.core.widgets import Select
 from safechildhood.registry.models import District
 
 from . import receipts, services
@@ -184,11 +185,14 @@ class CallBackForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
     )
-    result = forms.ChoiceField(label=_("Результат звонка"), choices=CallBack.Result.choices)
+    result = forms.ChoiceField(
+        label=_("Результат звонка"), choices=CallBack.Result.choices, widget=Select
+    )
     agreed = forms.ChoiceField(
         label=_("О чём договорились"),
         choices=[("", "—"), *CallBack.Agreed.choices],
         required=False,
+        widget=Select,
     )
 
     def clean_called_at(self) -> dt.datetime:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safechildhood.core.clean_input import strip_control_characters
 from safechildhood.core.forms import ListedModelChoiceField
+from safechildhood.core.widgets import Select
 from safechildhood.registry.models import District
 
 from .models import TRANSITIONS, Category, DangerNow, Outcome, ReporterRole, Status
@@ -370,11 +371,12 @@ class SeenField(forms.CharField):
 
 
 class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(label=_("Новый статус"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("Новый статус"), choices=Status.choices, widget=Select)
     outcome = forms.ChoiceField(
         label=_("Итог (при закрытии)"),
         choices=[("", "—"), *Outcome.choices],
         required=False,
+        widget=Select,
     )
     seen_status = SeenField()
     seen_reply = SeenField()  # id of the newest reporter message shown, 0 for none

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from wagtail.models import Locale
 
-from safechildhood.registry.models import Service
+from safechildhood.registry.models import Service, has_kind
 
 from .models import Report
 
@@ -18,17 +20,29 @@ def sos_services(district_id: int | None) -> QuerySet[Service]:
     if not district_id:
         return Service.objects.none()
     return (
-        Service.objects.filter(live=True, status=Service.Status.ACTIVE, locale=Locale.get_default())
+        Service.objects.filter(live=True, locale=Locale.get_default())
         .serving_district(district_id)
-        .of_kind(SOS_KIND)
+        .filter(is_suggestion())
         .select_related("organization")
         .order_by("name", "pk")
     )
 
 
-def suggested_service(report: Report) -> Service | None:
-    """The district's SOS service, offered to staff when nothing is assigned yet."""
-    return sos_services(report.district_id).first()
+def is_suggestion() -> ExpressionWrapper:
+    """A working SOS service: the duty e-mail goes to it and the report page suggests it
+    (a filter, or a flag on a list of the district's services)."""
+    return ExpressionWrapper(
+        Q(status=Service.Status.ACTIVE) & has_kind(SOS_KIND), output_field=BooleanField()
+    )
+
+
+def suggested_service(report: Report, district_services: Iterable[Service]) -> Service | None:
+    """The district's SOS service, offered to staff when nothing is assigned yet: the first
+    of the district's live services (by name) flagged with `is_suggestion`, so the report page
+    picks it from the list it shows anyway."""
+    if report.service_id or not report.district_id:
+        return None
+    return next((service for service in district_services if service.suggestion), None)
 
 
 def duty_addresses(report: Report) -> list[str]:

@@ -21,11 +21,13 @@ from wagtail.log_actions import log
 from wagtail.models import Locale
 
 from safechildhood.core.forms import ListedModelChoiceField
+from safechildhood.core.widgets import Select
 from safechildhood.registry.corrections import InboxProblem
 from safechildhood.registry.models import Service
 
 from .forms import clean_text
 from .models import Report
+from .notifications import is_suggestion
 from .record_models import Agency, AgencyNotice, RiskAssessment, RiskLevel, SupportPlan, Visit
 
 MAX_TEAM = 500
@@ -92,6 +94,7 @@ class RiskForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Итог оценки рисков"),
         choices=[("", "—"), *RiskLevel.choices],
+        widget=Select,
         error_messages={
             "required": _("Выберите итог оценки рисков"),
             "invalid_choice": _("Выберите итог оценки из списка"),
@@ -110,6 +113,7 @@ class AgencyForm(forms.Form):
     agency = forms.ChoiceField(
         label=_("Какое ведомство проинформировано"),
         choices=[("", "—"), *Agency.choices],
+        widget=Select,
         error_messages={
             "required": _("Выберите ведомство"),
             "invalid_choice": _("Выберите ведомство из списка"),
@@ -293,12 +297,13 @@ def record_forms(plan: SupportPlan | None, bound: dict[str, forms.Form]) -> dict
 def service_choices(report: Report) -> QuerySet[Service]:
     """The live services that serve the report's district, and the one the report already
     names (it may serve only the district the report came from). Two forms of the report
-    page offer them: the page reads the list once and hands it to both."""
+    page offer them: the page reads the list once and hands it to both, and picks the
+    suggested SOS service from it (flagged ``suggestion``)."""
     rows = Service.objects.filter(live=True, locale=Locale.get_default())
     if report.district_id:
         serving = rows.serving_district(report.district_id).values("pk")
         rows = rows.filter(Q(pk__in=serving) | Q(pk=report.service_id or 0))
-    return rows.only("pk", "name").order_by("name", "pk")
+    return rows.annotate(suggestion=is_suggestion()).only("pk", "name").order_by("name", "pk")
 
 
 class RegistryFlagForm(forms.Form):

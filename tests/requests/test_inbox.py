@@ -225,6 +225,30 @@ def test_suggests_the_districts_sos_service(client, district, specialist):
     assert report.service == service
 
 
+def test_suggests_only_a_working_sos_service_of_the_district(client, district, specialist):
+    """Offered from the list the page shows: not another kind that comes first by name, not
+    an SOS service that is temporarily closed, nothing for a report without a district."""
+    from safechildhood.registry.models import Service
+    from tests.registry.factories import LocationFactory, ServiceFactory
+
+    for name, kinds, status in [
+        ("А-служба медиации", ["mediation"], Service.Status.ACTIVE),
+        ("Б-SOS на ремонте", ["sos"], Service.Status.TEMPORARILY_CLOSED),
+        ("В-SOS-служба района", ["sos"], Service.Status.ACTIVE),
+    ]:
+        LocationFactory(
+            service=ServiceFactory(name=name, kinds=kinds, status=status), district=district
+        )
+    client.force_login(specialist)
+
+    def suggestion(report) -> str | None:
+        tag = soup(client.get(f"/admin/inbox/{report.pk}/")).select_one("[data-suggested-service]")
+        return tag.get_text() if tag else None
+
+    assert "В-SOS-служба района" in suggestion(ReportFactory(district=district))
+    assert suggestion(ReportFactory(district=None)) is None
+
+
 def test_purged_report_shows_no_content_and_takes_no_actions(client, district, specialist):
     report = ReportFactory(district=district, description="Старое описание")
     services.change_status(report, Status.CLOSED, specialist, "unfounded")
@@ -271,3 +295,27 @@ def test_report_page_reads_each_list_once_whatever_its_length(client, district, 
     assert len(service_lists) == 1, "\n".join(
         sql[:250] + " ... " + sql[-150:] for sql in service_lists
     )
+
+
+def test_report_page_renders_no_template_per_option(client, district, specialist):
+    """Issue 11, point 5: the page's choice lists (districts, services, colleagues, statuses)
+    cost one template each, not two per option as Django's select does: the templates a
+    page renders do not grow with its lists."""
+    from tests.registry.factories import ServiceAreaFactory, ServiceFactory
+
+    report = ReportFactory(district=district)
+    client.force_login(specialist)
+
+    def page() -> tuple[list[str], bytes]:
+        response = client.get(f"/admin/inbox/{report.pk}/")
+        assert response.status_code == 200
+        return [template.name for template in response.templates], response.content
+
+    page()  # the first view also renders what each process caches (the admin's icons)
+    few, few_html = page()
+    for number in range(20):
+        ServiceAreaFactory(service=ServiceFactory(name=f"Служба {number}"), district=district)
+    many, many_html = page()
+    assert many_html.count(b"<option") == few_html.count(b"<option") + 40  # two lists
+    assert "django/forms/widgets/select_option.html" not in many
+    assert len(many) == len(few)

@@ -36,7 +36,7 @@ from .organizations import Organization
 from .phones import AbstractPhone, OrganizationPhone, Phone
 from .providers import OrganizationMember
 from .schedules import ICAL_DAYS, Schedule, ScheduleException, Weekday
-from .services import Service, ServiceQuerySet
+from .services import Service, ServiceQuerySet, has_kind
 from .settlements import Settlement
 from .taxonomy import ServiceKind, TargetGroup, TaxonomyQuerySet, TaxonomyTerm
 from .vocabulary import EverydayPhrase
@@ -67,6 +67,7 @@ __all__ = [
     "TaxonomyTerm",
     "Weekday",
     "default_locale_filter",
+    "has_kind",
     "make_slug",
     "site_timezone",
 ]

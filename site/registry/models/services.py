@@ -48,6 +48,13 @@ from .service_form import ServiceForm
 from .taxonomy import ServiceKind, TargetGroup
 
 
+def has_kind(code: str) -> Exists:
+    """True for a service of the kind `code` (a filter, or an annotation on a list)."""
+    return Exists(
+        Service.kinds.through.objects.filter(service_id=OuterRef("pk"), servicekind__code=code)
+    )
+
+
 class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Filters the public pages and the API compose. Each keeps the row count exact (no joins
     that duplicate services): multi-valued conditions are ``Exists`` subqueries."""
@@ -65,13 +72,7 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
         )
 
     def of_kind(self, code: str) -> ServiceQuerySet:
-        return self.filter(
-            Exists(
-                Service.kinds.through.objects.filter(
-                    service_id=OuterRef("pk"), servicekind__code=code
-                )
-            )
-        )
+        return self.filter(has_kind(code))
 
     def for_target_group(self, code: str) -> ServiceQuerySet:
         return self.filter(
