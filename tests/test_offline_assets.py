@@ -83,3 +83,17 @@ def test_content_security_policy_allows_only_this_origin(client, home):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "http" not in policy
+
+
+def test_admin_pages_load_nothing_from_other_origins(client, home, django_user_model):
+    """Wagtail shows each staff member's Gravatar by default: a request to gravatar.com
+    from every staff browser, carrying a hash of their e-mail address."""
+    editor = django_user_model.objects.create_superuser(
+        "editor", "editor@example.ru", "Длинный-пароль-редактора-2026"
+    )
+    client.force_login(editor)
+    for url in ["/admin/", "/admin/account/", "/admin/users/", f"/admin/users/edit/{editor.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        offenders = [u for u in resource_urls(response.content) if external(u)]
+        assert offenders == [], f"{url} loads {offenders}"

@@ -405,6 +405,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to the internet at run time
+WAGTAIL_GRAVATAR_PROVIDER_URL = (
+    None  # staff avatars: no request (with an e-mail hash) to gravatar.com
+)
 WAGTAILEMBEDS_FINDERS: list = []  # oEmbed would call third parties
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
