@@ -1,7 +1,10 @@
 """Provider accounts: an organisation's staff edit only their own services, and what they
 save waits for the registry editors' approval («Проверка реестра»)."""
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, WorkflowState
@@ -11,7 +14,7 @@ from safechildhood.registry.importing.admin import can_import
 from safechildhood.registry.models import Service
 from safechildhood.registry.providers import is_provider
 
-from .factories import OrganizationFactory, ServiceFactory
+from .factories import LocationFactory, OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,69 @@ def test_provider_cannot_set_verification_or_move_to_another_organisation(
     assert own.assured_date is None
     assert own.latest_revision.content["organization"] != other_org.pk
     assert not own.workflow_in_progress
+
+
+# --- the «Реестр помощи» menu: what a provider sees, they may open -----------------------
+
+
+def registry_menu(client) -> set[str]:
+    """Which of the registry's menu labels the signed-in user's sidebar holds (the menu
+    is rendered by JavaScript from JSON props: read them as data)."""
+    soup = BeautifulSoup(client.get(reverse("wagtailadmin_home")).content, "html.parser")
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict | list):
+            for value in node.values() if isinstance(node, dict) else node:
+                walk(value)
+        elif node in REGISTRY_ITEMS:
+            found.add(node)
+
+    walk(json.loads(soup.find(id="wagtail-sidebar-props").string))
+    return found
+
+
+REGISTRY_ITEMS = {
+    "Службы",
+    "Требуют проверки",
+    "Без района",
+    "Импорт из CSV",
+    "Выгрузка HSDS (zip)",
+    "Сотрудники организаций",
+    "Организации",
+}
+
+
+def test_provider_menu_has_their_own_lists_and_not_the_editors_tools(provider_client):
+    menu = registry_menu(provider_client)
+    assert {"Службы", "Требуют проверки", "Без района"} <= menu
+    assert not menu & {"Импорт из CSV", "Выгрузка HSDS (zip)", "Сотрудники организаций"}
+    assert "Организации" not in menu
+
+
+def test_editor_menu_has_the_whole_registrys_tools(editor, client):
+    client.force_login(editor)
+    assert REGISTRY_ITEMS <= registry_menu(client)
+
+
+def test_provider_cannot_download_the_whole_registry(provider_client, editor, client, own):
+    export = reverse("registry_export:hsds")
+    refused = provider_client.get(export)
+    assert refused.status_code in (302, 403)  # Wagtail's admin turns 403 into a redirect
+    assert refused.get("Content-Type") != "application/zip"
+    client.force_login(editor)
+    assert client.get(export).status_code == 200
+
+
+@pytest.mark.parametrize("query", [{"verified": "stale"}, {"no_district": "true"}])
+def test_providers_lists_from_the_menu_hold_only_their_own_entries(
+    provider_client, own, other, query
+):
+    """«Требуют проверки» and «Без района» open the services list filtered: theirs only."""
+    for service in (own, other):  # never verified, and a place whose district is unknown
+        LocationFactory(service=service, district=None, latitude=None, longitude=None)
+    response = provider_client.get(url("list"), query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Своя служба" in page
+    assert "Чужая служба" not in page
