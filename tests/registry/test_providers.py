@@ -292,3 +292,55 @@ def test_providers_lists_from_the_menu_hold_only_their_own_entries(
     page = response.content.decode()
     assert "Своя служба" in page
     assert "Чужая служба" not in page
+
+
+# --- a place added by a provider keeps its own hours through the editors' approval ---------
+
+
+def add_inline(data, prefix: str, **values) -> None:
+    """One more row of an inline panel (a place, an hours row) in the posted form."""
+    number = int(data[f"{prefix}-TOTAL_FORMS"])
+    for key, value in {"id": "", "ORDER": str(number + 1), "DELETE": "", **values}.items():
+        data[f"{prefix}-{number}-{key}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(number + 1)
+
+
+def place_choice(client, service, label: str) -> str:
+    """The value of `label` in the edit form's «Место» choice of an hours row."""
+    page = BeautifulSoup(client.get(url("edit", service.pk)).content, "html.parser")
+    select = page.select_one("select[name='schedules-__prefix__-location']") or page.find(
+        "select", attrs={"name": lambda name: name and name.endswith("-location")}
+    )
+    assert select is not None, "no «Место» choice in the form"
+    # In the inline panel's <template>: its text is not `get_text()`'s by default.
+    options = {str(option.string).strip(): option["value"] for option in select.find_all("option")}
+    assert label in options, options
+    return options[label]
+
+
+def test_a_providers_new_place_keeps_its_hours_through_approval(
+    provider_client, own, editor, client
+):
+    # 1. The provider adds a branch: a draft, the live entry unchanged.
+    data = edit_data(provider_client, own)
+    add_inline(data, "locations", name="Филиал на Новой (демо)", address="ул. Новая, д. 3")
+    assert provider_client.post(url("edit", own.pk), data).status_code == 302
+    assert not own.locations.filter(name="Филиал на Новой (демо)").exists()
+
+    # 2. The provider gives the branch its own hours and sends the entry for approval.
+    data = edit_data(provider_client, own, **{"action-submit": "1"})
+    branch = place_choice(provider_client, own, "Филиал на Новой (демо)")
+    add_inline(data, "schedules", weekday="5", opens_at="10:00", closes_at="14:00", location=branch)
+    assert provider_client.post(url("edit", own.pk), data).status_code == 302
+
+    # 3. An editor approves: the published entry has those hours at that branch.
+    client.force_login(editor)
+    state = WorkflowState.objects.get(object_id=str(own.pk), status="in_progress")
+    approve = url("workflow_action", own.pk, "approve", state.current_task_state.pk)
+    assert client.post(approve, {"comment": ""}).status_code in (200, 302)
+    own.refresh_from_db()
+    place = own.locations.get(name="Филиал на Новой (демо)")
+    assert [(row.weekday, f"{row.opens_at:%H:%M}") for row in place.schedules.all()] == [
+        (5, "10:00")
+    ]
+    assert not own.schedules.filter(location=None, weekday=5).exists()
