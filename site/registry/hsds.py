@@ -9,6 +9,7 @@ here makes the round trip "export → import" lossless where HSDS allows it.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from threading import Lock
@@ -22,6 +23,21 @@ from .models import HSDS_NAMESPACE, ICAL_DAYS, District, Phone, Service, Service
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://docs.openreferral.org/en/3.0/"  # base HSDS 3.0, no profile
 COUNTRY = "RU"
+
+# A part of a Russian address that names the locality: «г. Сокол», «с. Ям», «пос. Шексна»,
+# «д. Ивановка» (a capital after the mark: «д. 5» is a house, «с. 2» a building).
+LOCALITY_PART = re.compile(
+    r"^(?i:г\.|город|пгт\.?|рп\.?|р\.\s?п\.|пос\.|п\.|посёлок|поселок|с\.|село|д\.|деревня"
+    r"|ст-ца|станица|х\.|хутор)\s*[А-ЯЁ]"
+)
+
+
+def locality_in(address: str) -> str:
+    """The locality an address names itself («г. Кадников» of «г. Кадников, ул. Советская,
+    д. 1»), else ``""``: HSDS's ``city`` for a place without a district, never a guess."""
+    parts = (part.strip() for part in address.split(","))
+    return next((part for part in parts if LOCALITY_PART.match(part)), "")
+
 
 # Our status → HSDS `service.status` and back.
 STATUS_TO_HSDS = {

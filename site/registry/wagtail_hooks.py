@@ -37,7 +37,7 @@ from safechildhood.core.admin_access import SnippetChooserViewSet
 
 from . import admin_search
 from .corrections import ServiceCorrection
-from .importing.admin import import_menu_item  # «Импорт из CSV»: its admin URLs and menu item
+from .importing.admin import export_menu_item, import_menu_item  # and their admin URLs
 from .models import (
     CalendarDay,
     District,
@@ -406,6 +406,9 @@ def no_district_services_url() -> str:
 
 
 class StaleServicesMenuItem(MenuItem):
+    """«Требуют проверки», «Без района»: the services list filtered, which a provider's
+    list already limits to their own organisations' entries."""
+
     def is_shown(self, request) -> bool:
         return request.user.has_perm("registry.change_service")
 
@@ -449,15 +452,7 @@ class RegistryViewSetGroup(SnippetViewSetGroup):
             ),
         )
         items.append(import_menu_item(order=len(items) + 1))
-        items.append(
-            StaleServicesMenuItem(
-                _("Выгрузка HSDS (zip)"),
-                reverse("registry_export:hsds"),
-                name="registry_export",
-                icon_name="download",
-                order=len(items) + 1,
-            )
-        )
+        items.append(export_menu_item(order=len(items) + 1))
         items.append(corrections_menu_item(order=len(items) + 1))
         return items
 

@@ -12,11 +12,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from safechildhood.registry.hsds import locality_in
 from safechildhood.registry.importing import engine
 from safechildhood.registry.importing.hsds_format import read_path
 from safechildhood.registry.models import Organization, Service
 
 from . import test_hsds_api
+from .factories import LocationFactory, ServiceFactory
 from .hsds_validation import SCHEMA_DIR, assert_valid, openapi_response, validator
 from .test_hsds_api import bad, ok, secret_values
 
@@ -63,7 +65,24 @@ def typed(row: dict, fields: dict) -> dict:
     return result
 
 
-def test_datapackage_matches_the_official_tabular_schema(tmp_path, data):
+@pytest.fixture
+def undistricted(data):
+    """The API tests' registry and a service whose places have no district (an import could
+    not tell it): one names its town in its address, the other only its street."""
+    service = ServiceFactory(name="Служба без района (демо)", organization=data["organization"])
+    for address in ("г. Кадников, ул. Советская, д. 1 (демо)", "ул. Лесная, д. 2 (демо)"):
+        LocationFactory(
+            service=service,
+            district=None,
+            address=address,
+            postal_code="162107",
+            latitude=None,
+            longitude=None,
+        )
+    return data
+
+
+def test_datapackage_matches_the_official_tabular_schema(tmp_path, undistricted):
     package, rows, headers = tables(export(tmp_path))
     official = json.loads(OFFICIAL_PACKAGE.read_text(encoding="utf-8"))
     assert package["profile"] == "tabular-data-package"
@@ -82,8 +101,30 @@ def test_datapackage_matches_the_official_tabular_schema(tmp_path, data):
             ids = [r["id"] for r in rows[path]]
             assert len(ids) == len(set(ids)), path
     names = {row["name"] for row in rows["services.csv"]}
-    assert names == {"Служба семейной медиации (демо)", "Кризисное отделение для женщин (демо)"}
-    assert len(rows["service_at_location.csv"]) == 2
+    assert names == {
+        "Служба семейной медиации (демо)",
+        "Кризисное отделение для женщин (демо)",
+        "Служба без района (демо)",
+    }
+    assert len(rows["service_at_location.csv"]) == 4
+
+
+def test_an_address_without_a_district_says_its_own_town_or_the_region(tmp_path, undistricted):
+    """Never an invented town: the address's own locality, else the region (the registry's
+    only one here), in the cells HSDS requires."""
+    _, rows, _ = tables(export(tmp_path))
+    cells = {
+        row["address_1"]: (row["city"], row["state_province"]) for row in rows["addresses.csv"]
+    }
+    assert cells["г. Кадников, ул. Советская, д. 1 (демо)"] == (
+        "г. Кадников",
+        "Вологодская область",
+    )
+    assert cells["ул. Лесная, д. 2 (демо)"] == ("Вологодская область", "Вологодская область")
+    assert cells["г. Сокол, ул. Демонстрационная, д. 1 (демо)"] == (
+        "Сокольский округ",
+        "Вологодская область",
+    )
     assert {row["number"] for row in rows["phones.csv"]} >= {"8 (000) 000-00-09"}  # organisation's
 
 
@@ -217,3 +258,17 @@ def test_service_at_locations_never_reveal_a_confidential_place(client, data):
         if item["service_id"] == data["shelter"].hsds_id
     )
     assert shelter["location"]["name"] == "Вожегодский округ"
+
+
+@pytest.mark.parametrize(
+    ("address", "locality"),
+    [
+        ("162130, Вологодская обл., с. Ям, д. 5", "с. Ям"),
+        ("ул. Ленина, д. 3, д. Ивановка", "д. Ивановка"),
+        ("д. 5, ул. Лесная", ""),  # a house number, not a village
+        ("пр. Победы, д. 3, с. 2", ""),  # a building
+        ("городской округ Тольятти, ул. Мира, 1", ""),  # not said as a locality
+    ],
+)
+def test_the_locality_is_read_only_where_the_address_names_one(address, locality):
+    assert locality_in(address) == locality

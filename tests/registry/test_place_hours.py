@@ -9,6 +9,7 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -317,3 +318,52 @@ def test_the_demo_has_a_service_with_hours_per_place():
     english = Service.objects.get(external_id="demo:mediation-vologda", locale__language_code="en")
     english_place = english.locations.get(address__contains="33")
     assert english_place.schedules.count() == 3  # the translation keeps them on its own copy
+
+
+# --- drafts: a place added in a draft keeps its own hours until published ----------------------
+
+
+def test_a_draft_keeps_the_hours_of_a_place_it_adds_until_published(service):
+    """An import without the publish permission writes such a draft: the new place is no
+    row yet when the revision is written, and the hours must still name it on publishing."""
+    live = Service.objects.get(pk=service.pk)
+    new_place = Location(service=live, name="Новый филиал (демо)", address="ул. Новая, д. 3")
+    new_place.locale = live.locale
+    live.locations = [*live.locations.all(), new_place]
+    row = Schedule(weekday=3, opens_at=dt.time(15), closes_at=dt.time(19), location=new_place)
+    live.schedules = [*live.schedules.all(), row]
+    revision = live.save_revision()
+    assert not Location.objects.filter(name="Новый филиал (демо)").exists()  # a draft only
+
+    draft = revision.as_object()
+    added = [s for s in draft.schedules.all() if s.opens_at == dt.time(15)]
+    assert [s.location.name for s in added if s.location] == ["Новый филиал (демо)"]
+    revision.publish()
+    place = Location.objects.get(service=service, name="Новый филиал (демо)")
+    assert [(s.weekday, s.opens_at) for s in place.schedules.all()] == [(3, dt.time(15))]
+    assert not Schedule.objects.filter(service=service, opens_at=dt.time(15)).exclude(
+        location=place
+    )
+
+
+def test_an_import_as_a_draft_keeps_a_new_places_hours_until_published(
+    client, service, django_user_model
+):
+    """Who may change but not publish imports drafts: the file's new place keeps its hours
+    in the draft, and on publishing."""
+    body = client.get(API + f"services/{service.hsds_id}").content
+    external_id = api(client, f"services/{service.hsds_id}")["id"]
+    Service.objects.filter(pk=service.pk).update(external_id=external_id)
+    Location.objects.filter(service=service, name="Филиал (демо)").delete()  # new again
+    drafter = django_user_model.objects.create_user("chernovik", password="x")
+    drafter.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_service", "change_service"])
+    )
+    result = engine.plan(read_json_bytes(body, "service.json"))
+    assert result.ok, result.errors
+    engine.apply(result, user=drafter)
+    assert not Location.objects.filter(service=service, name="Филиал (демо)").exists()
+
+    Service.objects.get(pk=service.pk).latest_revision.publish()
+    branch = Location.objects.get(service=service, name="Филиал (демо)")
+    assert sorted(branch.schedules.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4, 5]

@@ -1,7 +1,10 @@
 """Provider accounts: an organisation's staff edit only their own services, and what they
 save waits for the registry editors' approval («Проверка реестра»)."""
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, WorkflowState
@@ -11,7 +14,7 @@ from safechildhood.registry.importing.admin import can_import
 from safechildhood.registry.models import Service
 from safechildhood.registry.providers import is_provider
 
-from .factories import OrganizationFactory, ServiceFactory
+from .factories import LocationFactory, OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,121 @@ def test_provider_cannot_set_verification_or_move_to_another_organisation(
     assert own.assured_date is None
     assert own.latest_revision.content["organization"] != other_org.pk
     assert not own.workflow_in_progress
+
+
+# --- the «Реестр помощи» menu: what a provider sees, they may open -----------------------
+
+
+def registry_menu(client) -> set[str]:
+    """Which of the registry's menu labels the signed-in user's sidebar holds (the menu
+    is rendered by JavaScript from JSON props: read them as data)."""
+    soup = BeautifulSoup(client.get(reverse("wagtailadmin_home")).content, "html.parser")
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict | list):
+            for value in node.values() if isinstance(node, dict) else node:
+                walk(value)
+        elif node in REGISTRY_ITEMS:
+            found.add(node)
+
+    walk(json.loads(soup.find(id="wagtail-sidebar-props").string))
+    return found
+
+
+REGISTRY_ITEMS = {
+    "Службы",
+    "Требуют проверки",
+    "Без района",
+    "Импорт из CSV",
+    "Выгрузка HSDS (zip)",
+    "Сотрудники организаций",
+    "Организации",
+}
+
+
+def test_provider_menu_has_their_own_lists_and_not_the_editors_tools(provider_client):
+    menu = registry_menu(provider_client)
+    assert {"Службы", "Требуют проверки", "Без района"} <= menu
+    assert not menu & {"Импорт из CSV", "Выгрузка HSDS (zip)", "Сотрудники организаций"}
+    assert "Организации" not in menu
+
+
+def test_editor_menu_has_the_whole_registrys_tools(editor, client):
+    client.force_login(editor)
+    assert REGISTRY_ITEMS <= registry_menu(client)
+
+
+def test_provider_cannot_download_the_whole_registry(provider_client, editor, client, own):
+    export = reverse("registry_export:hsds")
+    refused = provider_client.get(export)
+    assert refused.status_code in (302, 403)  # Wagtail's admin turns 403 into a redirect
+    assert refused.get("Content-Type") != "application/zip"
+    client.force_login(editor)
+    assert client.get(export).status_code == 200
+
+
+@pytest.mark.parametrize("query", [{"verified": "stale"}, {"no_district": "true"}])
+def test_providers_lists_from_the_menu_hold_only_their_own_entries(
+    provider_client, own, other, query
+):
+    """«Требуют проверки» and «Без района» open the services list filtered: theirs only."""
+    for service in (own, other):  # never verified, and a place whose district is unknown
+        LocationFactory(service=service, district=None, latitude=None, longitude=None)
+    response = provider_client.get(url("list"), query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Своя служба" in page
+    assert "Чужая служба" not in page
+
+
+# --- a place added by a provider keeps its own hours through the editors' approval ---------
+
+
+def add_inline(data, prefix: str, **values) -> None:
+    """One more row of an inline panel (a place, an hours row) in the posted form."""
+    number = int(data[f"{prefix}-TOTAL_FORMS"])
+    for key, value in {"id": "", "ORDER": str(number + 1), "DELETE": "", **values}.items():
+        data[f"{prefix}-{number}-{key}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(number + 1)
+
+
+def place_choice(client, service, label: str) -> str:
+    """The value of `label` in the edit form's «Место» choice of an hours row."""
+    page = BeautifulSoup(client.get(url("edit", service.pk)).content, "html.parser")
+    select = page.select_one("select[name='schedules-__prefix__-location']") or page.find(
+        "select", attrs={"name": lambda name: name and name.endswith("-location")}
+    )
+    assert select is not None, "no «Место» choice in the form"
+    # In the inline panel's <template>: its text is not `get_text()`'s by default.
+    options = {str(option.string).strip(): option["value"] for option in select.find_all("option")}
+    assert label in options, options
+    return options[label]
+
+
+def test_a_providers_new_place_keeps_its_hours_through_approval(
+    provider_client, own, editor, client
+):
+    # 1. The provider adds a branch: a draft, the live entry unchanged.
+    data = edit_data(provider_client, own)
+    add_inline(data, "locations", name="Филиал на Новой (демо)", address="ул. Новая, д. 3")
+    assert provider_client.post(url("edit", own.pk), data).status_code == 302
+    assert not own.locations.filter(name="Филиал на Новой (демо)").exists()
+
+    # 2. The provider gives the branch its own hours and sends the entry for approval.
+    data = edit_data(provider_client, own, **{"action-submit": "1"})
+    branch = place_choice(provider_client, own, "Филиал на Новой (демо)")
+    add_inline(data, "schedules", weekday="5", opens_at="10:00", closes_at="14:00", location=branch)
+    assert provider_client.post(url("edit", own.pk), data).status_code == 302
+
+    # 3. An editor approves: the published entry has those hours at that branch.
+    client.force_login(editor)
+    state = WorkflowState.objects.get(object_id=str(own.pk), status="in_progress")
+    approve = url("workflow_action", own.pk, "approve", state.current_task_state.pk)
+    assert client.post(approve, {"comment": ""}).status_code in (200, 302)
+    own.refresh_from_db()
+    place = own.locations.get(name="Филиал на Новой (демо)")
+    assert [(row.weekday, f"{row.opens_at:%H:%M}") for row in place.schedules.all()] == [
+        (5, "10:00")
+    ]
+    assert not own.schedules.filter(location=None, weekday=5).exists()

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from safechildhood.registry import reminders
@@ -138,3 +138,34 @@ def test_a_link_for_a_deleted_entry_is_refused_plainly(client, provider, stale):
     response = client.get(path)
     assert response.status_code == 404
     assert "больше не существует" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("days", "link_days", "stale_words", "link_words"),
+    [
+        (1, 1, "больше 1 дня:", "действуют 1 день"),
+        (2, 2, "больше 2 дней:", "действуют 2 дня"),
+        (5, 5, "больше 5 дней:", "действуют 5 дней"),
+        (21, 21, "больше 21 дня:", "действуют 21 день"),
+        (180, 3, "больше 180 дней:", "действуют 3 дня"),
+        (111, 14, "больше 111 дней:", "действуют 14 дней"),
+    ],
+)
+def test_the_letter_says_the_days_in_russian_forms(
+    provider, stale, settings, days, link_days, stale_words, link_words
+):
+    settings.REGISTRY_STALE_AFTER_DAYS = days
+    settings.REGISTRY_CONFIRM_LINK_DAYS = link_days
+    with translation.override("ru"):
+        body = reminders.reminder_body(provider, [stale])
+    assert f"не проверялись {stale_words}" in body
+    assert f"Ссылки {link_words} и подходят только вам." in body
+
+
+def test_the_english_letter_says_day_or_days(provider, stale, settings):
+    settings.REGISTRY_STALE_AFTER_DAYS = 21
+    settings.REGISTRY_CONFIRM_LINK_DAYS = 1
+    with translation.override("en"):
+        body = reminders.reminder_body(provider, [stale])
+    assert "for more than 21 days:" in body
+    assert "The links work for 1 day and only for you." in body

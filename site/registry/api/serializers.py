@@ -2,8 +2,9 @@
 
 Plain functions over objects fetched with ``Service.objects.with_public_related()``:
 no query is made here except the two small taxonomy maps, loaded once per
-response. Empty optional values are left out rather than sent as ``null`` or
-``""`` (the schemas type them as strings with formats).
+response (and the districts' regions, once, when a place has no district). Empty
+optional values are left out rather than sent as ``null`` or ``""`` (the schemas
+type them as strings with formats).
 
 Privacy: a confidential location is published with its district only — never
 its name, address, postal code, coordinates, transport or accessibility notes —
@@ -34,6 +35,7 @@ from ..hsds import (
     TAXONOMY_BY_MODEL,
     Taxonomy,
     derived_id,
+    locality_in,
     weekday_code,
 )
 from ..models import (
@@ -432,19 +434,36 @@ class HSDSSerializer:
         return rows
 
     def address(self, location: Location, street: str) -> JSON:
-        """A public place's postal address; without a district the city is left unsaid
-        (empty: the schema requires the keys)."""
+        """A public place's postal address. The city is its district; without one (an
+        import could not tell it) the locality the address names itself, else the region:
+        HSDS requires both cells, and a town is never guessed."""
         district = location.district
+        region = district.region if district else self.region_of(location)
+        city = district.name if district else locality_in(street) or region
         return {
             "id": derived_id(location, "address"),
             "location_id": location.hsds_id,
             "address_1": street,
-            "city": district.name if district else "",
-            "state_province": district.region if district else "",
+            "city": city,
+            "state_province": region,
             "postal_code": location.public_postal_code(),
             "country": COUNTRY,
             "address_type": "physical",
         }
+
+    def region_of(self, location: Location) -> str:
+        """The region of a place without a district: its service's, when the service's
+        other districts lie in one region, else the registry's when all its districts do."""
+        service = location.service if Location.service.is_cached(location) else None
+        regions = {district.region for district in service.districts()} if service else set()
+        if len(regions) != 1:
+            regions = self.registry_regions
+        return next(iter(regions)) if len(regions) == 1 else ""
+
+    @cached_property
+    def registry_regions(self) -> set[str]:
+        """Every region the registry's districts lie in (one query, once per response)."""
+        return set(District.objects.values_list("region", flat=True).distinct())
 
     def languages(self, service: Service, service_id: str) -> list[JSON]:
         names = [name.strip() for name in service.languages.split(",") if name.strip()]

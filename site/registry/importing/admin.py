@@ -49,6 +49,12 @@ def can_import(user) -> bool:
     return user.is_active and user.has_perms(PERMISSIONS) and not is_provider(user)
 
 
+def can_export(user) -> bool:
+    """The whole registry's export is the registry editors' tool; a provider account keeps
+    its own entries and downloads nothing wholesale (nor sees the menu item)."""
+    return user.is_active and user.has_perm("registry.change_service") and not is_provider(user)
+
+
 def check_upload(data: bytes, name: str) -> engine.Plan:
     """The dry run of an uploaded file, with the admin's size limit."""
     result = engine.plan(read_upload(data, name))
@@ -191,7 +197,7 @@ class ApplyView(UploadView):
 def export_download(request: HttpRequest) -> HttpResponse:
     """The published registry as an HSDS 3.0 datapackage zip (``registry.api.tabular``):
     what the public API shows, confidential places by district only."""
-    if not request.user.has_perm("registry.change_service"):
+    if not can_export(request.user):
         raise PermissionDenied
     response = HttpResponse(content_type="application/zip")
     stamp = timezone.localdate().isoformat()
@@ -220,6 +226,22 @@ def import_menu_item(order: int = 900) -> ImportMenuItem:
         reverse("registry_import:upload"),
         name="registry_import",
         icon_name="upload",
+        order=order,
+    )
+
+
+class ExportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_export(request.user)
+
+
+def export_menu_item(order: int = 900) -> ExportMenuItem:
+    """«Выгрузка HSDS (zip)» for the «Реестр помощи» submenu: shown to whom may download."""
+    return ExportMenuItem(
+        gettext_lazy("Выгрузка HSDS (zip)"),
+        reverse("registry_export:hsds"),
+        name="registry_export",
+        icon_name="download",
         order=order,
     )
 

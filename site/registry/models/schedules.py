@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.models import get_serializable_data_for_fields, model_from_serializable_data
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -80,6 +81,24 @@ class Schedule(HSDSIdentifiedMixin, models.Model):
     def ical_byday(self) -> str:
         """RFC 5545 day code for HSDS ``byday``."""
         return ICAL_DAYS[self.weekday]
+
+    # A draft may add a place and its hours together: the place has no id yet, so the
+    # revision names it by its translation key (``Service.from_serializable_data`` links
+    # the row back to it, and ``Service.save`` once the place is a row).
+
+    def serializable_data(self) -> dict:
+        data = get_serializable_data_for_fields(self)
+        place = self.location if Schedule.location.is_cached(self) else None
+        if place is not None and place.pk is None:
+            data["place_key"] = str(place.translation_key)
+        return data
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False) -> Schedule | None:
+        obj = model_from_serializable_data(cls, data, check_fks=check_fks, strict_fks=strict_fks)
+        if obj is not None:
+            obj.place_key = data.get("place_key")
+        return obj
 
 
 class ScheduleException(HSDSIdentifiedMixin, TranslatableMixin, models.Model):

@@ -446,11 +446,14 @@ class Service(
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self._unique_slug()
-        pending = self._detach_places()
+        fields = kwargs.get("update_fields")
+        # Saving a revision's bookkeeping commits no hours: their places stay as they are.
+        pending = self._detach_places() if fields is None or "schedules" in fields else []
         super().save(*args, **kwargs)
         for schedule, place in pending:
             schedule.location = place
-            schedule.save(update_fields=["location"])
+            if place.pk is not None:
+                schedule.save(update_fields=["location"])
         # Index only now: ClusterableModel commits kinds, locations and areas after
         # the row itself, and the search document includes them.
         insert_or_update_object_task.enqueue(
@@ -472,12 +475,25 @@ class Service(
         for schedule in named:
             if schedule.location_id in saved:
                 continue
-            place = schedule.location
-            target = place if place.pk is None else by_key.get(place.translation_key)
+            target = by_key.get(schedule.location.translation_key)  # the place saved now
             schedule.location = None
             if target is not None:
                 pending.append((schedule, target))
         return pending
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False) -> Service | None:
+        """A revision (a draft, or the one being published) gives each hours row back the
+        place it names, also a place the draft adds (no row yet: named by its key)."""
+        obj = super().from_serializable_data(data, check_fks=check_fks, strict_fks=strict_fks)
+        if obj is None or "schedules" not in data:
+            return obj
+        places = {str(place.translation_key): place for place in obj.locations.all()}
+        for schedule in obj.schedules.all():
+            place = places.get(getattr(schedule, "place_key", None) or "")
+            if place is not None:
+                schedule.location = place
+        return obj
 
     def _unique_slug(self) -> str:
         base = make_slug(self.name, 190)
