@@ -7,6 +7,7 @@ districts is a 404 for them, whatever the URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -47,6 +48,7 @@ from .models import (
     users_for_district,
 )
 from .notifications import suggested_service
+from .report_actions import back, form_errors, report_action, require_change
 from .retention import WARNING_DAYS
 
 ENCRYPTED_FIELDS = encrypted_fields(Report)
@@ -55,11 +57,6 @@ ENCRYPTED_FIELDS = encrypted_fields(Report)
 def inbox_queryset(user) -> Any:
     """What a user may see, without decrypting anything (list views never need content)."""
     return Report.objects.for_user(user).defer(*ENCRYPTED_FIELDS)
-
-
-def require_change(request: HttpRequest) -> None:
-    if not request.user.has_perm("requests.change_report"):
-        raise PermissionDenied
 
 
 # --- List --------------------------------------------------------------------------------------
@@ -420,22 +417,20 @@ class TransferForm(forms.Form):
             self.fields["reason"].initial = transfer.Reason.UNKNOWN
 
 
-def transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
+@report_action()
+def transfer_view(request: HttpRequest, report: Report) -> HttpResponse:
     """Move the report to another district (or give it one); the new district's people
     get the key (when this user holds it) and an alert."""
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
     form = TransferForm(request.POST, report=report)
     if not form.is_valid():
         messages.error(request, _("Выберите район и причину передачи"))
-        return _back(report)
+        return back(report)
     district = form.cleaned_data["district"]
     try:
         transfer.transfer(report, district, form.cleaned_data["reason"], request.user)
     except transfer.NotMoved:
         messages.warning(request, _("Обращение уже в этом районе"))
-        return _back(report)
+        return back(report)
     messages.success(
         request,
         _("Обращение передано: %(district)s. Специалисты района оповещены.")
@@ -443,41 +438,12 @@ def transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not Report.objects.for_user(request.user).filter(pk=report.pk).exists():
         return redirect("inbox:index")  # the former district's specialist: not theirs now
-    return _back(report)
+    return back(report)
 
 
-def _scoped_report(request: HttpRequest, pk: int) -> Report:
-    require_change(request)
-    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk)
-    if report.purged_at:
-        raise Http404
-    sealing.open_for_request(request, report)  # writing text needs the report's key
-    return report
-
-
-def _locked(request: HttpRequest, report: Report) -> HttpResponse | None:
-    """Text cannot be written to a report whose key this user does not hold yet."""
-    if sealing.current_key(report) is not None or report.sealed_at is None:
-        return None
-    messages.error(request, LOCKED_EXPLANATION)
-    return _back(report)
-
-
-LOCKED_EXPLANATION = _(
-    "У вас пока нет ключа к этому обращению, поэтому его текст и переписка скрыты, а "
-    "написать в нём ничего нельзя. Ключ выдаст коллега, у которого он есть: это "
-    "происходит само, когда он работает в админке, или кнопкой «Выдать доступ» на "
-    "странице обращения."
-)
-
-
-def grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+@report_action(writes_text=True)
+def grant_view(request: HttpRequest, report: Report) -> HttpResponse:
     """«Выдать доступ»: seal this report's key to every reader still waiting for it."""
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
-    if locked := _locked(request, report):
-        return locked
     granted = sealing.grant_all(report)
     services.log_grant(report, request.user, granted)
     messages.success(
@@ -487,11 +453,7 @@ def grant_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"count": granted},
     )
-    return _back(report)
-
-
-def _back(report: Report) -> HttpResponse:
-    return redirect("inbox:detail", pk=report.pk)
+    return back(report)
 
 
 def _seen(value: str | None, *, flag: bool = False) -> Any:
@@ -505,14 +467,12 @@ def _seen(value: str | None, *, flag: bool = False) -> Any:
     return int(value) if value.isdigit() else services.UNKNOWN
 
 
-def change_status_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
+@report_action()
+def change_status_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = StatusChangeForm(request.POST, report=report)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(report)
+        messages.error(request, form_errors(form))
+        return back(report)
     seen_reply = _seen(form.cleaned_data["seen_reply"])
     try:
         current = services.change_status(
@@ -529,17 +489,15 @@ def change_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Статус изменён: %(status)s") % {"status": current.get_status_display()}
         )
-    return _back(report)
+    return back(report)
 
 
-def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
+@report_action()
+def assign_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = AssignForm(request.POST, users=users_for_district(report.district_id))
     if not form.is_valid():
         messages.error(request, _("Выберите сотрудника из списка"))
-        return _back(report)
+        return back(report)
     refused = services.assign(
         report,
         form.cleaned_data["assignee"],
@@ -552,17 +510,15 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, conflicts.explain(report, field))
     if not refused:
         messages.success(request, _("Сохранено"))
-    return _back(report)
+    return back(report)
 
 
-def service_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
+@report_action()
+def service_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = ServiceForm(request.POST, report=report)
     if not form.is_valid():
         messages.error(request, _("Выберите службу из списка"))
-        return _back(report)
+        return back(report)
     refused = services.set_service(
         report,
         form.cleaned_data["service"],
@@ -573,68 +529,63 @@ def service_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, conflicts.explain(report, "service"))
     else:
         messages.success(request, _("Служба сохранена"))
-    return _back(report)
+    return back(report)
 
 
-def call_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+@report_action()
+def call_back_view(request: HttpRequest, report: Report) -> HttpResponse:
     """Record a call back to a family that asked for help (a family request only)."""
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
     if not report.is_family:
         raise Http404
     form = CallBackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(report)
+        messages.error(request, form_errors(form))
+        return back(report)
     data = form.cleaned_data
     record_call_back(report, request.user, data["called_at"], data["result"], data["agreed"])
     messages.success(request, _("Звонок записан"))
-    return _back(report)
+    return back(report)
 
 
-def note_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
-    if locked := _locked(request, report):
-        return locked
-    form = StaffTextForm(request.POST, prefix="note")
-    if form.is_valid():
-        services.add_note(report, form.cleaned_data["body"], request.user)
-        meanwhile = conflicts.changes_since(report, request.user, form.cleaned_data["seen_log"])
-        if meanwhile:
-            messages.warning(
-                request,
-                _("Заметка сохранена. Пока вы писали, обращение изменили: %(changes)s.")
-                % {"changes": meanwhile},
-            )
-        else:
-            messages.success(request, _("Заметка добавлена"))
-    else:
-        messages.error(request, _("Напишите текст заметки"))
-    return _back(report)
+def _write_text(
+    request: HttpRequest, report: Report, prefix: str, save: Callable[..., object], empty: str
+) -> str | None:
+    """Save the text of a note or a message; returns what colleagues changed while it was
+    typed (the page it was typed on is stale), or None when there was nothing to save."""
+    form = StaffTextForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, empty)
+        return None
+    save(report, form.cleaned_data["body"], request.user)
+    return conflicts.changes_since(report, request.user, form.cleaned_data["seen_log"])
 
 
-def message_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
-    if locked := _locked(request, report):
-        return locked
-    form = StaffTextForm(request.POST, prefix="message")
-    if form.is_valid():
-        services.message_reporter(report, form.cleaned_data["body"], request.user)
+@report_action(writes_text=True)
+def note_view(request: HttpRequest, report: Report) -> HttpResponse:
+    meanwhile = _write_text(request, report, "note", services.add_note, _("Напишите текст заметки"))
+    if meanwhile:
+        messages.warning(
+            request,
+            _("Заметка сохранена. Пока вы писали, обращение изменили: %(changes)s.")
+            % {"changes": meanwhile},
+        )
+    elif meanwhile is not None:
+        messages.success(request, _("Заметка добавлена"))
+    return back(report)
+
+
+@report_action(writes_text=True)
+def message_view(request: HttpRequest, report: Report) -> HttpResponse:
+    meanwhile = _write_text(
+        request, report, "message", services.message_reporter, _("Напишите текст сообщения")
+    )
+    if meanwhile is not None:
         messages.success(request, _("Сообщение заявителю отправлено: он увидит его по своему коду"))
-        meanwhile = conflicts.changes_since(report, request.user, form.cleaned_data["seen_log"])
-        if meanwhile:
-            messages.warning(
-                request,
-                _("Пока вы писали, обращение изменили: %(changes)s.") % {"changes": meanwhile},
-            )
-    else:
-        messages.error(request, _("Напишите текст сообщения"))
-    return _back(report)
+    if meanwhile:
+        messages.warning(
+            request, _("Пока вы писали, обращение изменили: %(changes)s.") % {"changes": meanwhile}
+        )
+    return back(report)
 
 
 # --- Bulk actions ------------------------------------------------------------------------------

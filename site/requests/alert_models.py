@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .delivery import Delivery
 
-class StaffAlert(models.Model):
+
+class StaffAlert(Delivery):
     """One e-mail alert about one report to one staff member."""
 
     class Kind(models.TextChoices):
@@ -24,14 +25,12 @@ class StaffAlert(models.Model):
         REMINDER = "reminder", _("Напоминание: обращение без действий")
         TRANSFER = "transfer", _("Обращение передано в район")
 
-    class State(models.TextChoices):
+    class State(models.TextChoices):  # Delivery.State and the digest's wait
         DIGEST = "digest", _("Ждёт ежедневной сводки")
         PENDING = "pending", _("Ожидает отправки")
         RETRYING = "retrying", _("Ошибка, повторная попытка")
         SENT = "sent", _("Отправлено")
         FAILED = "failed", _("Не удалось отправить")
-
-    MAX_ATTEMPTS = 6
 
     report = models.ForeignKey("requests.Report", on_delete=models.CASCADE, related_name="alerts")
     user = models.ForeignKey(
@@ -39,14 +38,9 @@ class StaffAlert(models.Model):
     )
     kind = models.CharField(_("Повод"), max_length=20, choices=Kind.choices)
     urgent = models.BooleanField(_("Срочное"), default=False)
-    state = models.CharField(
+    state = models.CharField(  # Delivery's, with the digest's own state
         _("Состояние"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(_("Попыток"), default=0)
-    next_attempt_at = models.DateTimeField(_("Следующая попытка"), default=timezone.now)
-    last_error = models.CharField(_("Последняя ошибка"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -19,14 +19,22 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
 
 from safechildhood.core.widgets import Select
 from safechildhood.registry.models import District
 
 from . import receipts, services
-from .forms import DISTRICT_UNKNOWN, GovukErrorsMixin, check_phone, clean_text
+from .forms import (
+    DISTRICT_UNKNOWN,
+    GovukErrorsMixin,
+    check_phone,
+    cleaned_text,
+    district_choices,
+    district_field,
+    required_text,
+)
 from .models import CallBack, FamilyTopic, Kind, Report, Status
+from .record import create_logged
 from .routing import family_service
 
 MAX_STORY = 2000
@@ -58,13 +66,7 @@ class FamilyRequestForm(GovukErrorsMixin, forms.Form):
             ),
         },
     )
-    district = forms.ChoiceField(
-        label=_("В каком районе вы живёте?"),
-        error_messages={
-            "required": _("Выберите район или «Не знаю»"),
-            "invalid_choice": _("Выберите район из списка"),
-        },
-    )
+    district = district_field(_("В каком районе вы живёте?"))
     contact_name = forms.CharField(
         label=_("Как к вам обращаться"),
         max_length=100,
@@ -113,35 +115,20 @@ class FamilyRequestForm(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if districts is None:
             districts = list(District.objects.only("pk", "name").order_by("name"))
-        names = {str(d.pk): d.name for d in districts}
-        self.fields["district"].choices = [
-            ("", _("Выберите район")),
-            *names.items(),
-            (DISTRICT_UNKNOWN, _("Не знаю или района нет в списке")),
-        ]
+        self.fields["district"].choices = district_choices({str(d.pk): d.name for d in districts})
 
     def clean_description(self) -> str:
-        return clean_text(self.cleaned_data.get("description") or "")
+        return cleaned_text(self, "description")
 
     def clean_contact_name(self) -> str:
-        value = clean_text(self.cleaned_data.get("contact_name") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите, как к вам обращаться"), code="required")
-        return value
+        return required_text(self, "contact_name", _("Напишите, как к вам обращаться"))
 
     def clean_contact_phone(self) -> str:
-        value = check_phone(clean_text(self.cleaned_data.get("contact_phone") or ""))
-        if not value:
-            raise forms.ValidationError(
-                _("Укажите телефон, по которому вам перезвонят"), code="required"
-            )
-        return value
+        message = _("Укажите телефон, по которому вам перезвонят")
+        return check_phone(required_text(self, "contact_phone", message))
 
     def clean_callback_time(self) -> str:
-        value = clean_text(self.cleaned_data.get("callback_time") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите, когда вам можно позвонить"), code="required")
-        return value
+        return required_text(self, "callback_time", _("Напишите, когда вам можно позвонить"))
 
 
 def create_family_request(
@@ -210,15 +197,10 @@ class CallBackForm(forms.Form):
 
 def record_call_back(report: Report, user, called_at: dt.datetime, result: str, agreed: str):
     """Record a call back; the first one takes a new request into work (status «Разбор»)."""
+    data = {"result": result, "agreed": agreed}
     with transaction.atomic():
-        call = CallBack.objects.create(
-            report=report, author=user, called_at=called_at, result=result, agreed=agreed
-        )
-        log(
-            instance=report,
-            action="requests.call_back",
-            user=user,
-            data={"result": result, "agreed": agreed},
+        call = create_logged(
+            CallBack, report, user, "requests.call_back", data, called_at=called_at, **data
         )
         if report.status == Status.NEW:
             # Someone moved it meanwhile: the call is recorded all the same.

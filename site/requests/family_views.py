@@ -29,6 +29,7 @@ from .views import (
     _token_refused,
     _too_many,
     _verification,
+    form_page_context,
     report_page,
 )
 
@@ -48,11 +49,7 @@ def _render(
         request,
         "requests/family_form.html",
         {
-            "form": form,
-            "form_token": protection.issue_token(FORM_NAME, issued_at),
-            "notice": notice,
-            "honeypot_field": protection.HONEYPOT_FIELD,
-            "use_altcha": not settings.RECAPTCHA_ENABLED,
+            **form_page_context(form, FORM_NAME, issued_at, notice),
             "urgent_hours": routing.promised_hours(True),
             "sla_hours": routing.promised_hours(False),
             "retention_days": settings.REPORTS_RETENTION_DAYS,

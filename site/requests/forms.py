@@ -62,6 +62,42 @@ def check_phone(value: str) -> str:
     return value
 
 
+def cleaned_text(form: forms.Form, name: str) -> str:
+    """A free-text answer as it is kept (see :func:`clean_text`)."""
+    return clean_text(form.cleaned_data.get(name) or "")
+
+
+def required_text(form: forms.Form, name: str, message: str) -> str:
+    """A free-text answer that must say something: spaces or control characters alone
+    pass Django's own required check, yet nobody could read them."""
+    value = cleaned_text(form, name)
+    if not value:
+        raise forms.ValidationError(message, code="required")
+    return value
+
+
+def district_field(label: str) -> forms.ChoiceField:
+    """The district question of the public forms; its choices are :func:`district_choices`
+    (the list of districts is read when the form is made, not at import)."""
+    return forms.ChoiceField(
+        label=label,
+        error_messages={
+            "required": _("Выберите район или «Не знаю»"),
+            "invalid_choice": _("Выберите район из списка"),
+        },
+    )
+
+
+def district_choices(names: dict[str, str]) -> list[tuple[str, str]]:
+    """The districts (pk → name) between a prompt and «Не знаю»: someone who does not know
+    the district, or lives in one not listed, is still heard (``DISTRICT_UNKNOWN``)."""
+    return [
+        ("", _("Выберите район")),
+        *names.items(),
+        (DISTRICT_UNKNOWN, _("Не знаю или района нет в списке")),
+    ]
+
+
 class GovukErrorsMixin:
     """Errors as an ordered list of (field id, message) for the error summary."""
 
@@ -111,13 +147,7 @@ class ReportForm(GovukErrorsMixin, forms.Form):
         max_length=MAX_DESCRIPTION,
         strip=False,
     )
-    district = forms.ChoiceField(
-        label=_("В каком районе это происходит?"),
-        error_messages={
-            "required": _("Выберите район или «Не знаю»"),
-            "invalid_choice": _("Выберите район из списка"),
-        },
-    )
+    district = district_field(_("В каком районе это происходит?"))
     place = forms.CharField(
         label=_("Где именно (необязательно)"),
         help_text=_("Населённый пункт, улица, дом, школа — всё, что поможет найти семью"),
@@ -194,39 +224,29 @@ class ReportForm(GovukErrorsMixin, forms.Form):
         # In the visitor's language, in its alphabetical order.
         named = sorted((d.local_name, str(d.pk)) for d in districts)
         self.district_names = {pk: name for name, pk in named}
-        self.fields["district"].choices = [
-            ("", _("Выберите район")),
-            *self.district_names.items(),
-            (DISTRICT_UNKNOWN, _("Не знаю или района нет в списке")),
-        ]
+        self.fields["district"].choices = district_choices(self.district_names)
         if settings.RECAPTCHA_ENABLED:
             from .recaptcha import OptionalReCaptchaField
 
             self.fields["captcha"] = OptionalReCaptchaField(label=_("Проверка"))
 
-    def _clean_free_text(self, name: str) -> str:
-        return clean_text(self.cleaned_data.get(name) or "")
-
     def clean_description(self) -> str:
-        value = self._clean_free_text("description")
-        if not value:
-            raise forms.ValidationError(_("Опишите, что вас беспокоит"), code="required")
-        return value
+        return required_text(self, "description", _("Опишите, что вас беспокоит"))
 
     def clean_place(self) -> str:
-        return self._clean_free_text("place")
+        return cleaned_text(self, "place")
 
     def clean_children_ages(self) -> str:
-        return self._clean_free_text("children_ages")
+        return cleaned_text(self, "children_ages")
 
     def clean_contact_name(self) -> str:
-        return self._clean_free_text("contact_name")
+        return cleaned_text(self, "contact_name")
 
     def clean_contact_phone(self) -> str:
-        return check_phone(self._clean_free_text("contact_phone"))
+        return check_phone(cleaned_text(self, "contact_phone"))
 
     def clean_contact_email(self) -> str:
-        value = self._clean_free_text("contact_email")
+        value = cleaned_text(self, "contact_email")
         if value:
             try:
                 EmailValidator()(value)
@@ -348,10 +368,7 @@ class FollowUpForm(GovukErrorsMixin, forms.Form):
     )
 
     def clean_body(self) -> str:
-        value = clean_text(self.cleaned_data.get("body") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите сообщение"), code="required")
-        return value
+        return required_text(self, "body", _("Напишите сообщение"))
 
 
 # --- Staff inbox --------------------------------------------------------------------------
@@ -424,7 +441,4 @@ class StaffTextForm(forms.Form):
     seen_log = SeenField()  # id of the newest audit-log entry of the page
 
     def clean_body(self) -> str:
-        value = clean_text(self.cleaned_data.get("body") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите текст"), code="required")
-        return value
+        return required_text(self, "body", _("Напишите текст"))

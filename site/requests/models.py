@@ -29,6 +29,7 @@ from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager, LogEntry
 from safechildhood.registry.models import District
 
 from . import receipts
+from .delivery import Delivery
 from .sealed_fields import SealedTextField
 
 # --- Choices -------------------------------------------------------------------------
@@ -472,7 +473,7 @@ class CallBack(models.Model):
         return f"{self.report}: {self.get_result_display()} ({self.called_at:%d.%m.%Y %H:%M})"
 
 
-class ReportNotification(models.Model):
+class ReportNotification(Delivery):
     """The e-mail that tells a district's duty address about a new report.
 
     A row per notification makes the delivery durable and visible: the task that sends
@@ -480,24 +481,8 @@ class ReportNotification(models.Model):
     a notification that is late or gave up.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Ожидает отправки")
-        RETRYING = "retrying", _("Ошибка, повторная попытка")
-        SENT = "sent", _("Отправлено")
-        FAILED = "failed", _("Не удалось отправить")
-
-    MAX_ATTEMPTS = 6
-
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
     recipients = models.CharField(_("Кому"), max_length=1000, blank=True)
-    state = models.CharField(
-        _("Состояние"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(_("Попыток"), default=0)
-    next_attempt_at = models.DateTimeField(_("Следующая попытка"), default=timezone.now)
-    last_error = models.CharField(_("Последняя ошибка"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -10,7 +10,7 @@ stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import transaction
@@ -25,10 +25,12 @@ from safechildhood.core.widgets import Select
 from safechildhood.registry.corrections import InboxProblem
 from safechildhood.registry.models import Service
 
-from .forms import clean_text
+from .forms import clean_text, cleaned_text, required_text
 from .models import Report
 from .notifications import is_suggestion
 from .record_models import Agency, AgencyNotice, RiskAssessment, RiskLevel, SupportPlan, Visit
+
+M = TypeVar("M")
 
 MAX_TEAM = 500
 MAX_NOTE = 2000
@@ -83,10 +85,7 @@ class VisitForm(forms.Form):
         return _past_date(self.cleaned_data.get("visited_on"))
 
     def clean_team(self) -> str:
-        value = clean_text(self.cleaned_data.get("team") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите, кто выезжал"), code="required")
-        return value
+        return required_text(self, "team", _("Напишите, кто выезжал"))
 
 
 class RiskForm(forms.Form):
@@ -106,7 +105,7 @@ class RiskForm(forms.Form):
         return _past_date(self.cleaned_data.get("assessed_on"))
 
     def clean_note(self) -> str:
-        return clean_text(self.cleaned_data.get("note") or "")
+        return cleaned_text(self, "note")
 
 
 class AgencyForm(forms.Form):
@@ -151,10 +150,7 @@ class PlanForm(forms.Form):
     next_review = _date_field(_("Дата следующего пересмотра плана"))
 
     def clean_plan_text(self) -> str:
-        value = clean_text(self.cleaned_data.get("plan_text") or "")
-        if not value:
-            raise forms.ValidationError(_("Напишите план сопровождения"), code="required")
-        return value
+        return required_text(self, "plan_text", _("Напишите план сопровождения"))
 
     def clean_next_review(self) -> dt.date | None:
         value = self.cleaned_data.get("next_review")
@@ -167,48 +163,43 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def record_visit(report: Report, user, visited_on: dt.date, team: str) -> Visit:
+def create_logged(
+    model: type[M], report: Report, user, action: str, data: dict[str, Any], **fields: Any
+) -> M:
+    """Add an entry by `user` to the report's record with its line in the report's history,
+    both or neither: an entry the history does not mention would mislead as much as a
+    history line for an entry that was never saved."""
     with transaction.atomic():
-        visit = Visit.objects.create(report=report, author=user, visited_on=visited_on, team=team)
-        log(
-            instance=report,
-            action="requests.visit",
-            user=user,
-            data={"date": _iso(visited_on)},
-        )
-    return visit
+        entry = model.objects.create(report=report, author=user, **fields)
+        log(instance=report, action=action, user=user, data=data)
+    return entry
+
+
+def record_visit(report: Report, user, visited_on: dt.date, team: str) -> Visit:
+    data = {"date": _iso(visited_on)}
+    return create_logged(
+        Visit, report, user, "requests.visit", data, visited_on=visited_on, team=team
+    )
 
 
 def record_risk(report: Report, user, assessed_on: dt.date, level: str, note: str):
-    with transaction.atomic():
-        assessment = RiskAssessment.objects.create(
-            report=report, author=user, assessed_on=assessed_on, level=level, note=note
-        )
-        log(
-            instance=report,
-            action="requests.risk",
-            user=user,
-            data={"date": _iso(assessed_on), "level": level},
-        )
-    return assessment
+    data = {"date": _iso(assessed_on), "level": level}
+    return create_logged(
+        RiskAssessment,
+        report,
+        user,
+        "requests.risk",
+        data,
+        assessed_on=assessed_on,
+        level=level,
+        note=note,
+    )
 
 
 def record_agency(report: Report, user, agency: str, other_name: str, informed_on: dt.date):
-    with transaction.atomic():
-        notice = AgencyNotice.objects.create(
-            report=report,
-            author=user,
-            agency=agency,
-            other_name=other_name,
-            informed_on=informed_on,
-        )
-        log(
-            instance=report,
-            action="requests.agency",
-            user=user,
-            data={"agency": agency, "date": _iso(informed_on)},
-        )
-    return notice
+    data = {"agency": agency, "date": _iso(informed_on)}
+    fields = {"agency": agency, "other_name": other_name, "informed_on": informed_on}
+    return create_logged(AgencyNotice, report, user, "requests.agency", data, **fields)
 
 
 def save_plan(report: Report, user, text: str, next_review: dt.date | None) -> SupportPlan:

@@ -25,41 +25,36 @@ from wagtail.log_actions import log
 from safechildhood.registry.corrections import flag_from_inbox
 
 from . import record, sealing
-from .admin_views import LOCKED_EXPLANATION, ReportDetailView, _back, _scoped_report, topic_display
+from .admin_views import ReportDetailView, topic_display
 from .models import Report
+from .report_actions import LOCKED_EXPLANATION, back, form_errors, report_action
 from .sealed_fields import ReportLocked
 
 # --- Recording --------------------------------------------------------------------------------
 
 
-def _errors(form: forms.Form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
+@report_action()
 def _record(
     request: HttpRequest,
-    pk: int,
+    report: Report,
     form_class: type[forms.Form],
     save: Callable[[Report, Any, dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
     """Validate one record form and save it; a bad form shows the page again with what was
     typed and the reasons (400), a locked report says why nothing was saved."""
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
     prefix = record.RECORD_FORMS[form_class]
     form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
-        messages.error(request, _errors(form))
-        return ReportDetailView.with_forms(request, pk, {f"{prefix}_form": form})
+        messages.error(request, form_errors(form))
+        return ReportDetailView.with_forms(request, report.pk, {f"{prefix}_form": form})
     try:
         save(report, request.user, form.cleaned_data)
     except ReportLocked:
         messages.error(request, LOCKED_EXPLANATION)
-        return _back(report)
+        return back(report)
     messages.success(request, done)
-    return _back(report)
+    return back(report)
 
 
 def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -94,14 +89,18 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def remove_view(request: HttpRequest, pk: int, kind: str, entry_id: int) -> HttpResponse:
     """Remove a visit, a risk assessment or an agency notice recorded by mistake."""
-    if request.method != "POST" or kind not in record.REMOVABLE:
-        raise Http404
-    report = _scoped_report(request, pk)
+    if kind not in record.REMOVABLE:
+        raise Http404  # before the guard: an unknown kind is no page, whoever asks
+    return _remove(request, pk, kind=kind, entry_id=entry_id)
+
+
+@report_action()
+def _remove(request: HttpRequest, report: Report, kind: str, entry_id: int) -> HttpResponse:
     if record.remove_entry(report, request.user, kind, entry_id):
         messages.success(request, _("Запись удалена; в истории обращения это отмечено"))
     else:
         messages.warning(request, _("Этой записи уже нет: возможно, её удалил коллега"))
-    return _back(report)
+    return back(report)
 
 
 # --- The case summary for the interagency commission -----------------------------------------
@@ -163,15 +162,13 @@ class CaseSummaryView(WagtailAdminTemplateMixin, TemplateView):
 # --- From the inbox to the registry ------------------------------------------------------------
 
 
-def registry_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
+@report_action()
+def registry_flag_view(request: HttpRequest, report: Report) -> HttpResponse:
     """«Телефон не отвечает» / «служба закрылась» → a note for the registry editors."""
-    if request.method != "POST":
-        raise Http404
-    report = _scoped_report(request, pk)
     form = record.RegistryFlagForm(request.POST, report=report)
     if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(report)
+        messages.error(request, form_errors(form))
+        return back(report)
     service, problem = form.cleaned_data["service"], form.cleaned_data["problem"]
     user = request.user
     correction, created = flag_from_inbox(service, problem, user.email or user.get_username())
@@ -189,4 +186,4 @@ def registry_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("Редакторы реестра уже получили такую отметку %(date)s, она ждёт проверки")
             % {"date": f"{correction.created_at:%d.%m.%Y}"},
         )
-    return _back(report)
+    return back(report)

@@ -26,7 +26,7 @@ from django.utils.translation import override
 from django_tasks import default_task_backend, task
 from wagtail.log_actions import log
 
-from safechildhood.core.tasks import next_daily_time, plan_once, retry_delay, retry_later
+from safechildhood.core.tasks import next_daily_time, plan_once, retry_later
 
 from . import alerts
 from .alert_models import StaffAlert
@@ -105,18 +105,13 @@ def send_report_notification(notification_id: int) -> str:
         try:
             recipients = _send(notification)
         except Exception as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if notification.attempts >= ReportNotification.MAX_ATTEMPTS:
-                notification.state = ReportNotification.State.FAILED
+            if notification.record_failure(exc):
                 log(
                     instance=notification.report,
                     action="requests.notification_failed",
                     user=None,
                     data={"attempts": notification.attempts},
                 )
-            else:
-                notification.state = ReportNotification.State.RETRYING
-                notification.next_attempt_at = timezone.now() + retry_delay(notification.attempts)
             notification.save()
             logger.warning(
                 "Notification %s for report %s failed (attempt %s): %s",
@@ -126,10 +121,8 @@ def send_report_notification(notification_id: int) -> str:
                 type(exc).__name__,
             )
         else:
-            notification.state = ReportNotification.State.SENT
-            notification.sent_at = timezone.now()
+            notification.record_sent()
             notification.recipients = ", ".join(recipients)[:1000]
-            notification.last_error = ""
             notification.save()
             log(instance=notification.report, action="requests.notified", user=None)
     if notification.state == ReportNotification.State.RETRYING:
@@ -189,18 +182,13 @@ def queue_alerts(alert_ids: list[int], run_after: dt.datetime | None = None) -> 
 
 
 def _alert_failed(alert: StaffAlert, exc: Exception) -> None:
-    alert.last_error = f"{type(exc).__name__}: {exc}"[:500]
-    if alert.attempts >= StaffAlert.MAX_ATTEMPTS:
-        alert.state = StaffAlert.State.FAILED
+    if alert.record_failure(exc):
         log(
             instance=alert.report,
             action="requests.alert_failed",
             user=None,
             data={"kind": alert.kind, "to": alert.user.get_username()},
         )
-    else:
-        alert.state = StaffAlert.State.RETRYING
-        alert.next_attempt_at = timezone.now() + retry_delay(alert.attempts)
     logger.warning(
         "Alert %s for report %s failed (attempt %s): %s",
         alert.pk,
@@ -235,7 +223,7 @@ def send_staff_alert(alert_id: int) -> str:
         except Exception as exc:
             _alert_failed(alert, exc)
         else:
-            alert.state, alert.sent_at, alert.last_error = StaffAlert.State.SENT, timezone.now(), ""
+            alert.record_sent()
         alert.save()
     if alert.state == StaffAlert.State.RETRYING:
         queue_alerts([alert.pk], run_after=alert.next_attempt_at)

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -185,6 +186,21 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- Questions ------------------------------------------------------------------------------
 
 
+def form_page_context(
+    form: forms.Form, form_name: str, issued_at: float | None, notice: str
+) -> dict[str, Any]:
+    """What a page with a public form needs besides its questions: a fresh token (keeping the
+    first one's time when answers come back), the notice of a refusal, the honeypot's name
+    and whether the browser does ALTCHA's proof of work (reCAPTCHA is the other choice)."""
+    return {
+        "form": form,
+        "form_token": protection.issue_token(form_name, issued_at),
+        "notice": notice,
+        "honeypot_field": protection.HONEYPOT_FIELD,
+        "use_altcha": not settings.RECAPTCHA_ENABLED,
+    }
+
+
 def _render_form(
     request: HttpRequest,
     form: ReportForm,
@@ -198,12 +214,8 @@ def _render_form(
         request,
         "requests/form.html",
         {
-            "form": form,
-            "form_token": protection.issue_token(FORM_NAME, issued_at),
-            "notice": notice,
+            **form_page_context(form, FORM_NAME, issued_at, notice),
             "focus": focus,
-            "honeypot_field": protection.HONEYPOT_FIELD,
-            "use_altcha": not settings.RECAPTCHA_ENABLED,
             "danger_choice": DangerNow.YES,
         },
         status=status,

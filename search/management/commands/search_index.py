@@ -73,17 +73,25 @@ class Command(BaseCommand):
         total = indexing.count_public_objects(language)
         return Progress(self.stdout, total, connection.index_alias(language))
 
+    def _index_public(
+        self, client, language: str, index: str | None = None
+    ) -> tuple[Progress, int]:
+        """Write every public object of the language (into `index`, or the alias) under the
+        shared bar: a rebuild and an update index the same objects, only the target differs."""
+        with self._progress(language) as progress:
+            count = indexing.bulk_index(
+                progress.track(indexing.public_objects(language)),
+                language=language,
+                index=index,
+                refresh=True,
+                client=client,
+            )
+        return progress, count
+
     def _rebuild(self, client, language: str) -> None:
         name = indexing.create_index(language, client)
         try:
-            with self._progress(language) as progress:
-                count = indexing.bulk_index(
-                    progress.track(indexing.public_objects(language)),
-                    language=language,
-                    index=name,
-                    refresh=True,
-                    client=client,
-                )
+            progress, count = self._index_public(client, language, index=name)
             old = indexing.switch_alias(language, name, client)
         except BaseException:
             indexing.delete_indices([name], client)  # the alias still points at the old one
@@ -98,13 +106,7 @@ class Command(BaseCommand):
 
     def _update(self, client, language: str) -> None:
         name = indexing.ensure_index(language, client)
-        with self._progress(language) as progress:
-            count = indexing.bulk_index(
-                progress.track(indexing.public_objects(language)),
-                language=language,
-                refresh=True,
-                client=client,
-            )
+        progress, count = self._index_public(client, language)
         progress.finish(
             self.style.SUCCESS(f"{connection.index_alias(language)} ({name}): {count} documents")
         )

@@ -90,23 +90,23 @@ class RegistrationCompleteView(AppFirstMixin, CompleteCredentialRegistrationView
         return response
 
 
-@pending_ok
-class AuthenticationBeginView(BeginCredentialAuthenticationView):
-    """Only for a signed-in user with a password behind them: a second factor, not a login."""
+class SecondFactorOnlyMixin:
+    """Only for a signed-in user with a password behind them: a second factor, not a login.
+    Both steps of the ceremony (begin, complete) check it."""
 
-    def check_can_authenticate(self):
+    def check_can_authenticate(self) -> None:
         if not self.request.user.is_authenticated:
             raise exceptions.PasswordlessLoginDisabled()
         super().check_can_authenticate()
 
 
 @pending_ok
-class AuthenticationCompleteView(CompleteCredentialAuthenticationView):
-    def check_can_authenticate(self):
-        if not self.request.user.is_authenticated:
-            raise exceptions.PasswordlessLoginDisabled()
-        super().check_can_authenticate()
+class AuthenticationBeginView(SecondFactorOnlyMixin, BeginCredentialAuthenticationView):
+    pass
 
+
+@pending_ok
+class AuthenticationCompleteView(SecondFactorOnlyMixin, CompleteCredentialAuthenticationView):
     def get_success_url(self) -> str:
         return next_url(self.request)
 
