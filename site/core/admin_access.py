@@ -22,6 +22,8 @@ from wagtail.models import DraftStateMixin, Page, TranslatableMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.views import report, snippets_api, submit_translations, update_translations
 
 SEE_ACTIONS = {"add", "change", "delete", "view"}
@@ -176,3 +178,45 @@ class UpdateTranslationsView(update_translations.UpdateTranslationsView):
         if publishing and not user_may_publish(user, instance):
             raise PermissionDenied
         return source
+
+
+# --- Snippet workflow views ---------------------------------------------------------------
+
+
+class _MayChangeObject:
+    """Wagtail's snippet workflow views ask for no permission before they name the entry
+    in a message (shown on the next admin page): only whoever may change it gets further."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_may_edit(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class WorkflowActionView(_MayChangeObject, snippet_views.WorkflowActionView):
+    pass
+
+
+class CollectWorkflowActionDataView(_MayChangeObject, snippet_views.CollectWorkflowActionDataView):
+    pass
+
+
+class ConfirmWorkflowCancellationView(
+    _MayChangeObject, snippet_views.ConfirmWorkflowCancellationView
+):
+    pass
+
+
+class WorkflowPreviewView(_MayChangeObject, snippet_views.WorkflowPreviewView):
+    pass
+
+
+class GuardedSnippetViewSet(SnippetViewSet):
+    """The base of every snippet viewset: choosers only for people who may see the model,
+    workflow views only for people who may change the entry."""
+
+    chooser_viewset_class = SnippetChooserViewSet
+    workflow_action_view_class = WorkflowActionView
+    collect_workflow_action_data_view_class = CollectWorkflowActionDataView
+    confirm_workflow_cancellation_view_class = ConfirmWorkflowCancellationView
+    workflow_preview_view_class = WorkflowPreviewView

@@ -31,9 +31,9 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from safechildhood.core.admin_access import SnippetChooserViewSet
+from safechildhood.core.admin_access import GuardedSnippetViewSet
 
 from . import admin_search
 from .corrections import ServiceCorrection
@@ -149,10 +149,8 @@ class VerifiedColumn(DateColumn):
 # --- Viewsets ----------------------------------------------------------------------------------
 
 
-class RegistrySnippetViewSet(SnippetViewSet):
-    """Choosers only for people who may see the model (Wagtail's own ask for nothing)."""
-
-    chooser_viewset_class = SnippetChooserViewSet
+class RegistrySnippetViewSet(GuardedSnippetViewSet):
+    """Choosers and workflow views that ask for permissions (Wagtail's own ask for none)."""
 
 
 class ServiceIndexView(SnippetIndexView):
