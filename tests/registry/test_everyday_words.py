@@ -116,6 +116,24 @@ def test_a_named_target_group_orders_within_the_kind(services):
     assert names("бьёт")[:2] == [services["women"].name, other.name]
 
 
+def test_a_service_of_more_of_the_named_kinds_comes_first(services):
+    """«нечем кормить» names social support and the family dispatch: a service giving
+    only social support (beside its own emergency kind) came level with the dispatch,
+    which gives both, and the database's text score chose between them."""
+    both = ServiceFactory(
+        name="Семейная диспетчерская (демо)",
+        description="Консультации.",
+        kinds=["family_dispatch", "social_support"],
+    )
+    one = ServiceFactory(
+        name="Экстренная служба для семей (демо)",
+        description="Дети, детьми, детей: кормить детей, накормить детей.",
+        kinds=["sos", "social_support"],
+    )
+    phrase("нечем кормить", kinds=["social_support", "family_dispatch"])
+    assert names("нечем кормить детей")[:2] == [both.name, one.name]
+
+
 def test_some_words_are_enough_those_with_all_come_first():
     """«травля Сокольский район» found one service: every word had to match."""
     sokol, vologda = DistrictFactory(name="Сокольский округ"), DistrictFactory(name="Вологда")
