@@ -77,6 +77,17 @@ def test_a_keyword_many_kinds_share_names_none():
     assert vocabulary.strengths("насилие")["women_crisis"] == 1
 
 
+def test_a_phrase_with_not_needs_the_not():
+    """«не» is a stop word, so «не кормят» (children neglected: SOS) named its kinds for
+    «нечем кормить детей» (no money for food) and «не хочу жить» for «хочу жить»."""
+    phrase("не кормят", kinds=["sos"])
+    phrase("не хочу жить", kinds=["bullying"])
+    assert "sos" not in vocabulary.strengths("нечем кормить детей")
+    assert "sos" in vocabulary.strengths("соседи не кормят детей")
+    assert "bullying" not in vocabulary.strengths("хочу жить без долгов")
+    assert "bullying" in vocabulary.strengths("Не хочу жить")
+
+
 def test_phrases_are_stored_with_their_stems():
     entry = phrase("  Муж   бьёт ")
     assert entry.phrase == "Муж бьёт"
