@@ -95,8 +95,9 @@ def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
     `kinds` maps kind codes to how many words name them (``{"women_crisis": 2, "sos":
     1}``); ``"group:<code>"`` keys name target groups (``SearchSource.strengths``). An
     object of a source with kinds (``SearchSource.has_kinds``: services) gets
-    :data:`KIND_WEIGHT` times the strongest of its kinds, plus :data:`GROUP_WEIGHT`
-    times the strongest of its groups.
+    :data:`KIND_WEIGHT` times the strongest of its kinds (and less than one more level
+    for each other named kind it has), plus :data:`GROUP_WEIGHT` times the strongest of
+    its groups.
     """
     if not kinds:
         return query
@@ -117,7 +118,26 @@ def kind_boost(query: Q, kinds: Mapping[str, int] | None) -> Q:
     if named:
         query = Q("bool", should=[query, *named], minimum_should_match=1)
     query = _boosted(query, _weights(kinded, "kinds", kind_levels, KIND_WEIGHT))
+    query = _breadth(query, kinded, kind_levels)
     return _boosted(query, _weights(kinded, "groups", group_levels, GROUP_WEIGHT))
+
+
+def _breadth(query: Q, keys: list[str], levels: Mapping[str, int]) -> Q:
+    """Among services whose strongest named kind is equally strong, the one that has
+    more of the named kinds first (as ``registry.queries``): each named kind it has adds
+    its level, scaled so that all of them together stay below one level of a kind."""
+    if len(levels) < 2:
+        return query
+    unit = KIND_WEIGHT / (sum(levels.values()) + 1)
+    functions = [
+        {
+            "filter": Q("bool", filter=[Q("term", type=key), Q("term", kinds=code)]).to_dict(),
+            "weight": unit * level,
+        }
+        for code, level in sorted(levels.items())
+        for key in keys
+    ]
+    return Q("function_score", query=query, functions=functions, score_mode="sum", boost_mode="sum")
 
 
 def _boosted(query: Q, functions: list[dict]) -> Q:

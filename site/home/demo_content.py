@@ -645,8 +645,9 @@ PAGES = [
             "конца."
         ),
         "search_description": (
-            "Как быстро уйти с сайта, пользоваться режимом инкогнито и удалить историю в Chrome, "
-            "Яндекс Браузере, Safari и Firefox на телефоне и компьютере."
+            "Как скрыть, что вы искали помощь: быстро уйти с сайта, пользоваться режимом "
+            "инкогнито и удалить историю в Chrome, Яндекс Браузере, Safari и Firefox на "
+            "телефоне и компьютере."
         ),
         "body": [
             (
@@ -1216,8 +1217,9 @@ ENGLISH_PAGES = {
             "will help. No method is completely safe, so please read the page to the end."
         ),
         "search_description": (
-            "How to leave the site quickly, use incognito mode and delete your history in "
-            "Chrome, Yandex Browser, Safari and Firefox on a phone or a computer."
+            "How to hide that you looked for help: leave the site quickly, use incognito mode "
+            "and delete your history in Chrome, Yandex Browser, Safari and Firefox on a phone "
+            "or a computer."
         ),
         "body": [
             (

@@ -174,6 +174,9 @@ class StandardPage(VisitorCachedPage, Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
     search_fields = [
         *Page.search_fields,
+        # The summary editors write for search («мета-описание»), as the
+        # Elasticsearch document holds it.
+        index.SearchField("search_description"),
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]

@@ -152,6 +152,9 @@ class NewsPage(VisitorCachedPage, Page):
     ]
     search_fields = [
         *Page.search_fields,
+        # The summary editors write for search («мета-описание»), as the
+        # Elasticsearch document holds it.
+        index.SearchField("search_description"),
         index.SearchField("lead"),
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),

@@ -190,11 +190,46 @@ def _split(strengths: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]
     return kinds, groups
 
 
+def _breadth(kinds: Mapping[str, int]) -> Expression:
+    """How much of what the words name a service gives: the sum of the levels of the
+    named kinds it has, as SQL (one uncorrelated subquery per kind)."""
+    through = Service.kinds.through.objects
+    parts = [
+        Case(
+            When(
+                pk__in=through.filter(servicekind__code=code).order_by().values("service_id"),
+                then=Value(level),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for code, level in sorted(kinds.items())
+    ]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def _kind_level(kinds: Mapping[str, int]) -> Expression | None:
+    """The strongest named kind a service has; among equals, the service that has more
+    of the named kinds first («нечем кормить»: the family dispatch, which gives social
+    support too, before an emergency service that also gives social support)."""
+    strongest = _level(Service.kinds.through, "servicekind__code", kinds)
+    if strongest is None or len(kinds) < 2:
+        return strongest
+    above = sum(kinds.values()) + 1  # the breadth never reaches one more level
+    return ExpressionWrapper(
+        strongest * Value(above) + _breadth(kinds), output_field=IntegerField()
+    )
+
+
 def kind_preference(strengths: Mapping[str, int]) -> Expression | None:
-    """How strongly the query names a service's kind, then its target group (0 for
-    neither), as SQL, higher first: the kind decides, the group breaks ties."""
+    """How strongly the query names a service's kind (:func:`_kind_level`), then its
+    target group (0 for neither), as SQL, higher first: the kind decides, the group
+    breaks ties."""
     kinds, groups = _split(strengths)
-    kind_level = _level(Service.kinds.through, "servicekind__code", kinds)
+    kind_level = _kind_level(kinds)
     group_level = _level(Service.target_groups.through, "targetgroup__code", groups)
     if kind_level is None:
         return group_level

@@ -41,6 +41,10 @@ GENERIC_KINDS = 3
 # editors say people mean («замкнулся» → play therapy), a keyword only a synonym
 # («ребёнок» is among the green room's).
 PHRASE_WEIGHT = 2
+# Stop words are dropped from phrases and queries, but «не» turns a phrase around: «не
+# хочу жить» is not «хочу жить», «не кормят» (neglect) is not «нечем кормить» (poverty).
+# A phrase holding it names its kinds only when the query holds it too.
+NEGATION = "не"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Naming:
 
     stems: frozenset[str]
     codes: tuple[str, ...]  # kind codes, and group codes with the GROUP prefix
+    negated: bool = False  # the phrase holds «не» (:data:`NEGATION`)
 
 
 def _folded(text: str) -> list[str]:
@@ -85,15 +90,19 @@ def _load() -> tuple[dict[str, frozenset[str]], list[Naming]]:
     keywords = {code: words - generic for code, words in keywords.items()}
     codes: dict[int, list[str]] = defaultdict(list)
     stems: dict[int, str] = {}
-    for pk, stem_text, kind in EverydayPhrase.objects.values_list("pk", "stems", "kinds__code"):
+    negated: set[int] = set()
+    rows = EverydayPhrase.objects.values_list("pk", "stems", "phrase", "kinds__code")
+    for pk, stem_text, text, kind in rows:
         stems[pk] = stem_text
+        if NEGATION in _folded(text):
+            negated.add(pk)
         if kind:
             codes[pk].append(kind)
     through = EverydayPhrase.target_groups.through.objects
     for pk, group in through.values_list("everydayphrase_id", "targetgroup__code"):
         codes[pk].append(GROUP + group)
     namings = [
-        Naming(frozenset(stems[pk].split()), tuple(sorted(set(codes[pk]))))
+        Naming(frozenset(stems[pk].split()), tuple(sorted(set(codes[pk]))), pk in negated)
         for pk in stems
         if stems[pk] and codes[pk]
     ]
@@ -115,7 +124,8 @@ def strengths(query: str) -> dict[str, int]:
     code; a keyword many kinds share (:data:`GENERIC_KINDS`) names none.
     """
     stems = set(query_stems(query))
-    words = {word for word in _folded(query) if len(word) >= MIN_KEYWORD_LENGTH}
+    folded = _folded(query)
+    words = {word for word in folded if len(word) >= MIN_KEYWORD_LENGTH}
     if not stems and not words:
         return {}
     keywords, namings = vocabulary()
@@ -124,6 +134,8 @@ def strengths(query: str) -> dict[str, int]:
         by_keyword[code].update(_stem(word) for word in words & keyword_words)
     by_phrase: dict[str, set[str]] = defaultdict(set)
     for naming in namings:
+        if naming.negated and NEGATION not in folded:
+            continue
         if all(_holds(stems, stem) for stem in naming.stems):
             found = {stem for stem in stems if _holds(naming.stems, stem)}
             for code in naming.codes:

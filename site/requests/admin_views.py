@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
@@ -154,10 +155,23 @@ class ReportFilterSet(WagtailFilterSet):
         return queryset
 
 
+class ReportPaginator(WagtailPaginator):
+    """The count under a paged inbox in the right form: Wagtail writes the number before
+    the plural name («55 Обращения»); Russian needs «51 обращение», «52 обращения»,
+    «55 обращений»."""
+
+    @cached_property
+    def items_count_label(self) -> str:
+        return ngettext("%(count)d обращение", "%(count)d обращений", self.count) % {
+            "count": self.count
+        }
+
+
 class InboxIndexView(IndexView):
     """Urgent first, then open, newest first; 50 a page; nothing decrypted."""
 
     filterset_class = ReportFilterSet
+    paginator_class = ReportPaginator
     default_ordering = None
     page_title = _("Обращения")
     any_permission_required = ["view"]

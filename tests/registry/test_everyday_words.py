@@ -77,6 +77,17 @@ def test_a_keyword_many_kinds_share_names_none():
     assert vocabulary.strengths("насилие")["women_crisis"] == 1
 
 
+def test_a_phrase_with_not_needs_the_not():
+    """«не» is a stop word, so «не кормят» (children neglected: SOS) named its kinds for
+    «нечем кормить детей» (no money for food) and «не хочу жить» for «хочу жить»."""
+    phrase("не кормят", kinds=["sos"])
+    phrase("не хочу жить", kinds=["bullying"])
+    assert "sos" not in vocabulary.strengths("нечем кормить детей")
+    assert "sos" in vocabulary.strengths("соседи не кормят детей")
+    assert "bullying" not in vocabulary.strengths("хочу жить без долгов")
+    assert "bullying" in vocabulary.strengths("Не хочу жить")
+
+
 def test_phrases_are_stored_with_their_stems():
     entry = phrase("  Муж   бьёт ")
     assert entry.phrase == "Муж бьёт"
@@ -114,6 +125,24 @@ def test_a_named_target_group_orders_within_the_kind(services):
     )
     phrase("бьёт", kinds=["women_crisis"], groups=["women_violence"])
     assert names("бьёт")[:2] == [services["women"].name, other.name]
+
+
+def test_a_service_of_more_of_the_named_kinds_comes_first(services):
+    """«нечем кормить» names social support and the family dispatch: a service giving
+    only social support (beside its own emergency kind) came level with the dispatch,
+    which gives both, and the database's text score chose between them."""
+    both = ServiceFactory(
+        name="Семейная диспетчерская (демо)",
+        description="Консультации.",
+        kinds=["family_dispatch", "social_support"],
+    )
+    one = ServiceFactory(
+        name="Экстренная служба для семей (демо)",
+        description="Дети, детьми, детей: кормить детей, накормить детей.",
+        kinds=["sos", "social_support"],
+    )
+    phrase("нечем кормить", kinds=["social_support", "family_dispatch"])
+    assert names("нечем кормить детей")[:2] == [both.name, one.name]
 
 
 def test_some_words_are_enough_those_with_all_come_first():

@@ -319,3 +319,44 @@ def test_report_page_renders_no_template_per_option(client, district, specialist
     assert many_html.count(b"<option") == few_html.count(b"<option") + 40  # two lists
     assert "django/forms/widgets/select_option.html" not in many
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("count", "russian", "english"),
+    [
+        (1, "1 обращение", "1 report"),
+        (2, "2 обращения", "2 reports"),
+        (5, "5 обращений", "5 reports"),
+        (21, "21 обращение", "21 reports"),
+    ],
+)
+def test_the_count_under_the_inbox_is_grammatical(count, russian, english):
+    """Issue 12: Wagtail wrote «55 Обращения» under a paged inbox."""
+    from django.utils import translation
+
+    from safechildhood.requests.admin_views import ReportPaginator
+
+    paginator = ReportPaginator(list(range(count)), 50)
+    with translation.override("ru"):
+        assert paginator.items_count_label == russian
+    del paginator.items_count_label  # cached in the first language
+    with translation.override("en"):
+        assert paginator.items_count_label == english
+
+
+def test_a_paged_inbox_counts_its_reports_in_russian(client, district, coordinator):
+    Report.objects.bulk_create(
+        [
+            for_bulk_create(
+                category=Category.NEGLECT,
+                description="Описание",
+                district=district,
+                danger_now="no",
+                receipt_lookup="00000000",
+            )
+            for _ in range(55)
+        ]
+    )
+    client.force_login(coordinator)
+    response = client.get("/admin/inbox/")
+    assert soup(response).select_one(".pagination__end").get_text(strip=True) == "55 обращений"

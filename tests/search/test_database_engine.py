@@ -83,6 +83,23 @@ def test_every_word_held_outranks_a_stronger_single_word(home):
     assert [match.pk for match in answer.matches] == [both.pk, repeated.pk]
 
 
+def test_the_search_description_finds_a_page_and_an_article(home):
+    """Editors write a page's «мета-описание» in the words visitors use («на вас
+    написали в опеку»); the Elasticsearch documents hold it, so the database must too."""
+    page = StandardPageFactory(
+        parent=home,
+        title="Если о семье сообщили",
+        search_description="Если на вас написали в опеку.",
+    )
+    index = NewsIndexPageFactory(parent=home)
+    article = NewsPageFactory(parent=index, title="Новая служба", search_description="Опекунам.")
+    StandardPageFactory(parent=home, title="Совсем о другом")
+    pages = DatabaseEngine().search("написали в опеку", language="ru", types=[TYPE_PAGE])
+    assert [match.pk for match in pages.matches] == [page.pk]
+    news = DatabaseEngine().search("опекунам", language="ru", types=[TYPE_NEWS])
+    assert [match.pk for match in news.matches] == [article.pk]
+
+
 def test_counts_cover_every_type_and_the_window_only_the_chosen(home):
     index = NewsIndexPageFactory(parent=home)
     for n in range(3):

@@ -121,7 +121,9 @@ def test_kind_boost_only_with_kinds():
     assert "function_score" not in json.dumps(plain)
     assert "function_score" not in json.dumps(body(queries.site_search("x", kinds={})))
     boosted = body(queries.site_search("насилие в семье", kinds={"women_crisis": 2, "sos": 1}))
-    score = boosted["query"]["function_score"]
+    breadth = boosted["query"]["function_score"]
+    assert (breadth["boost_mode"], breadth["score_mode"]) == ("sum", "sum")
+    score = breadth["query"]["function_score"]
     assert (score["boost_mode"], score["score_mode"]) == ("sum", "max")
     # The kind named by more words first: a service gets the weight of its strongest kind.
     assert score["functions"] == [
@@ -147,6 +149,24 @@ def test_kind_boost_only_with_kinds():
     ]
     # The text query is unchanged underneath.
     assert text_clauses(boosted) == text_clauses(plain)
+
+
+def test_a_service_of_more_of_the_named_kinds_comes_first_among_equals():
+    """Both kinds named as strongly: a service having both gets more than one having
+    one, and less than a level more of the strongest kind."""
+    levels = {"social_support": 4, "family_dispatch": 4}
+    breadth = body(queries.site_search("нечем кормить", kinds=levels))["query"]["function_score"]
+    weights = {
+        function["filter"]["bool"]["filter"][1]["term"]["kinds"]: function["weight"]
+        for function in breadth["functions"]
+    }
+    assert weights == {
+        "family_dispatch": 4 * queries.KIND_WEIGHT / 9,
+        "social_support": 4 * queries.KIND_WEIGHT / 9,
+    }
+    assert sum(weights.values()) < queries.KIND_WEIGHT
+    one = body(queries.site_search("нечем кормить", kinds={"social_support": 4}))
+    assert one["query"]["function_score"]["score_mode"] == "max"  # one kind: no breadth
 
 
 def test_services_of_a_named_kind_are_found_without_the_words():

@@ -180,26 +180,7 @@ TYPED_FAST = [
 ]
 
 QUERIES = PARENTS + TEENAGERS + NEIGHBOURS + TEACHERS + TYPED_FAST
-# Known misses, kept as the expectation they must meet (not yet on SQLite and/or
-# PostgreSQL): services named by a generic keyword still outrank the right one.
-KNOWN_MISSES = {
-    "некуда идти с детьми",
-    "нечем кормить детей",
-    "на нас написали в опеку",
-    "как скрыть что я искал помощь",
-    "поругался с родителями",
-}
-CASES = [
-    pytest.param(
-        query,
-        expected,
-        id=query,
-        marks=[pytest.mark.xfail(reason="known miss, see KNOWN_MISSES")]
-        if query in KNOWN_MISSES
-        else [],
-    )
-    for query, expected in QUERIES
-]
+CASES = [pytest.param(query, expected, id=query) for query, expected in QUERIES]
 
 
 def _accepted(expected) -> tuple:
