@@ -13,11 +13,11 @@ from django.urls import include, path, reverse
 from django.utils import dateparse, formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
 
 from . import admin_access
+from .menu import PermissionMenuItem
 from .models import AccountLogEntry
 from .signin import account, audit, enrol, passkeys, policy, staff, views
 
@@ -96,15 +96,6 @@ def two_factor_account_item(request):
         "label": _("Двухфакторная аутентификация"),
         "help_text": _("Приложение-аутентификатор, коды восстановления и ключи доступа."),
     }
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, check, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.check = check
-
-    def is_shown(self, request) -> bool:
-        return self.check(request.user)
 
 
 @hooks.register("register_settings_menu_item")

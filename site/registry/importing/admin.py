@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from safechildhood.core.menu import PermissionMenuItem
 
 from ..api import tabular
 from ..models import Service
@@ -214,35 +215,27 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return can_import(request.user)
-
-
-def import_menu_item(order: int = 900) -> ImportMenuItem:
+def import_menu_item(order: int = 900) -> PermissionMenuItem:
     """For the «Реестр помощи» submenu (added in wagtail_hooks.RegistryViewSetGroup)."""
-    return ImportMenuItem(
-        _("Импорт из CSV"),
+    return PermissionMenuItem(
+        gettext_lazy("Импорт из CSV"),
         reverse("registry_import:upload"),
         name="registry_import",
         icon_name="upload",
         order=order,
+        check=can_import,
     )
 
 
-class ExportMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return can_export(request.user)
-
-
-def export_menu_item(order: int = 900) -> ExportMenuItem:
+def export_menu_item(order: int = 900) -> PermissionMenuItem:
     """«Выгрузка HSDS (zip)» for the «Реестр помощи» submenu: shown to whom may download."""
-    return ExportMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Выгрузка HSDS (zip)"),
         reverse("registry_export:hsds"),
         name="registry_export",
         icon_name="download",
         order=order,
+        check=can_export,
     )
 
 
