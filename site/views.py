@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 from wagtail_localize.views.submit_translations import (
     SubmitPageTranslationView as _SubmitPageTranslationView,
@@ -20,7 +20,7 @@ from wagtail_localize.views.submit_translations import (
 from .core.localization import active_locale, in_active_locale
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Let crawlers index public pages, keep them out of the admin and search results."""
@@ -84,7 +84,7 @@ SERVICE_LINKS = (
 )
 
 
-@require_GET
+@require_safe
 def site_map(request: HttpRequest) -> HttpResponse:
     """«Карта сайта» for people (the footer's link); sitemap.xml is for search engines."""
     context = {

@@ -18,6 +18,17 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request under /en/ leaves English
+    active in the thread (Django's LocaleMiddleware activates, never deactivates), and
+    `reverse()` in the next test would give /en/ addresses."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def read_as_escrow(request, monkeypatch):
     """Test code outside a request reads report text with the test escrow key (see
     tests/sealing.py); tests marked `sealed_only` read nothing without a reader's key.

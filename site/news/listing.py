@@ -30,13 +30,21 @@ LATEST_LIMIT = 3
 MAX_PAGE = 100_000
 
 
+class NumberField(forms.IntegerField):
+    """A number in the query string; blank («?page=+», a space) is no number, as a blank
+    tag or district is no filter (Django's IntegerField refuses spaces)."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
 class NewsFilterForm(forms.Form):
     """The index's query string. Anything that does not fit is refused before any query."""
 
     tag = forms.SlugField(required=False, allow_unicode=True, max_length=100)
     district = forms.SlugField(required=False, max_length=200)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    year = NumberField(required=False, min_value=1900, max_value=2999)
+    page = NumberField(required=False, min_value=1, max_value=MAX_PAGE)
 
 
 def live_news(index: NewsIndexPage) -> QuerySet[NewsPage]:

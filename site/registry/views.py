@@ -189,12 +189,12 @@ def _correction_page(
 
 @resubmit_on_outage  # database down: the note comes back in a «send again» form
 @csrf_exempt  # cookie-less: a signed per-form token instead (see corrections.py)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def correction(request: HttpRequest, slug: str) -> HttpResponse:
     service = _find_service(slug)
     if service is None:
         return not_found(request, _("Такой службы нет в реестре или она больше не работает."))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _correction_page(request, service, CorrectionForm())
 
     form = CorrectionForm(request.POST)
@@ -261,7 +261,7 @@ LINK_PROBLEMS = {
 
 @never_cache
 @csrf_exempt  # the signed token in the address is the credential (``registry.reminders``)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the entry and a button and changes nothing (mail scanners open links);
     POST marks it verified by the member the link was sent to."""

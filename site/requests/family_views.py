@@ -75,10 +75,10 @@ def _refused_notice(problem: str) -> str:
 
 @report_page
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_form(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: validate and store at once (the page itself is the check)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render(request, FamilyRequestForm(districts=_districts()))
     if problem := _read_post(request):
         return problem

@@ -25,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.models import Locale, Page
 
 from safechildhood.core import keys, protection
@@ -169,7 +169,7 @@ def _families_page():
 
 
 @report_page
-@require_GET
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -276,10 +276,10 @@ def _render_check(
 
 @report_page
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     """The questions; a POST checks the answers and shows them to confirm (nothing stored)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_form(request, ReportForm(districts=_districts()))
     if problem := _read_post(request):
         return problem
@@ -573,9 +573,9 @@ def _lookup_locked(request: HttpRequest, until: dt.datetime | None) -> HttpRespo
 
 @report_page
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(
             request,
             "requests/status_lookup.html",
@@ -694,7 +694,7 @@ def _token_key(token: dict[str, Any]) -> bytes | None:
 # --- Proof of work ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def altcha_challenge(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(report_protection.new_challenge())
     add_never_cache_headers(response)

@@ -25,13 +25,18 @@ def _last(query: str, name: str) -> str:
     """What Django's ``QueryDict.get`` gives a view: the last value, cleaned as the
     middleware cleans it (control characters removed). The URL's raw tabs and line
     breaks never reach the server: ``urlsplit`` drops them (as browsers do), so the
-    test client sends ``?\ndistrict=x`` as ``?district=x``."""
+    test client sends ``?\ndistrict=x`` as ``?district=x``; and a ``#`` starts the fragment,
+    which is never sent (``?kind=%#&kind=bullying`` asks for the kind ``%``)."""
     from django.http import QueryDict
 
     from safechildhood.core.clean_input import cleaned
 
-    raw = query.translate({ord(c): None for c in "\t\r\n"})
-    return cleaned(QueryDict(raw)).get(name, "").strip()
+    return cleaned(QueryDict(_sent(query))).get(name, "").strip()
+
+
+def _sent(query: str) -> str:
+    """The query string as it reaches the server (see ``_last``)."""
+    return query.translate({ord(c): None for c in "\t\r\n"}).split("#", 1)[0]
 
 
 def registry_query(demo) -> st.SearchStrategy[str]:
@@ -164,7 +169,7 @@ def _cleaned_names(query: str) -> set[str]:
 
     from safechildhood.core.clean_input import cleaned
 
-    return set(cleaned(QueryDict(query)))
+    return set(cleaned(QueryDict(_sent(query))))
 
 
 def test_information_pages_and_junk_paths(demo):

@@ -168,6 +168,16 @@ def test_unknown_filter_or_page_is_a_helpful_404(client, news_index, query, mess
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
 
 
+@pytest.mark.parametrize("query", ["?page=+", "?page=%20%20", "?year=+", "?page=+&year=%20"])
+def test_a_blank_page_or_year_is_no_filter(client, news_index, query):
+    """As a blank tag or district is: `make fuzz` found «?page=+» (a space) refused with
+    «Такого фильтра нет» while «?page=» showed the first page."""
+    NewsPageFactory(parent=news_index, title="Опубликована")
+    response = client.get(news_index.url + query)
+    assert response.status_code == 200
+    assert titles(response) == ["Опубликована"]
+
+
 JUNK = [
     "?page=-1",
     "?page=1.5",
