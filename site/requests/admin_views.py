@@ -7,7 +7,9 @@ districts is a 404 for them, whatever the URL.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -270,12 +272,11 @@ def report_flags(report: Report) -> str:
 # --- Report page -------------------------------------------------------------------------------
 
 
-class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
-    """Decrypted content (logged as a view), status, assignment, notes, messages, timeline."""
+class ReportPageView(WagtailAdminTemplateMixin, TemplateView):
+    """What the report page and its action pages share: the report in the user's scope,
+    the titles, and answers that no browser or proxy keeps."""
 
-    template_name = "requests/admin/detail.html"
     header_icon = "mail"
-    bound_forms: dict[str, forms.Form] = {}
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self._load(request, kwargs["pk"])
@@ -288,23 +289,6 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             Report.objects.for_user(request.user).select_related("district", "assignee", "service"),
             pk=pk,
         )
-
-    @classmethod
-    def with_forms(cls, request: HttpRequest, pk: int, bound: dict[str, forms.Form]):
-        """The page again (400) with forms that did not validate: what was typed stays."""
-        view = cls(bound_forms=bound)
-        view.setup(request, pk=pk)
-        view._load(request, pk)
-        response = view.get(request, pk=pk)
-        response.status_code = 400
-        return response
-
-    @cached_property
-    def service_choices(self) -> QuerySet[Service]:
-        """Read once: the service form and the registry flag form both offer them."""
-        rows = record.service_choices(self.report)
-        list(rows)
-        return rows
 
     def get_page_title(self) -> str:
         return str(self.report)
@@ -322,19 +306,31 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
             request, self.report
         )
         response = super().get(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReportDetailView(ReportPageView):
+    """Decrypted content (logged as a view), status, assignment, notes, messages, timeline.
+
+    Opened far more often than its rarer actions are taken: those (a service, a flag to the
+    registry, a transfer, the record's entries, a call) have their own pages
+    (:class:`ReportActionView`), so opening a report renders only the everyday forms."""
+
+    template_name = "requests/admin/detail.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
         if self.content_open:
             services.log_content_view(self.report, request.user, self.shown_reply)
         elif not self.report.purged_at:
             services.log_locked_view(self.report, request.user)
-        response["Cache-Control"] = "no-store"
         return response
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report = self.report
         can_change = self.request.user.has_perm("requests.change_report") and not report.purged_at
-        users = users_for_district(report.district_id)
-        suggestion = suggested_service(report, self.service_choices)
         timeline = list(
             report.log_entries.select_related("user").order_by("-timestamp", "-id")[:200]
         )
@@ -352,7 +348,7 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
                 initial={"seen_status": report.status, "seen_reply": self.shown_reply},
             ),
             assign_form=AssignForm(
-                users=users,
+                users=users_for_district(report.district_id),
                 initial={
                     "assignee": report.assignee_id,
                     "urgent": report.urgent,
@@ -360,66 +356,236 @@ class ReportDetailView(WagtailAdminTemplateMixin, TemplateView):
                     "seen_urgent": "1" if report.urgent else "0",
                 },
             ),
-            service_form=ServiceForm(
-                report=report,
-                services=self.service_choices,
-                initial={
-                    "service": report.service_id or (suggestion.pk if suggestion else None),
-                    "seen_service": report.service_id or "none",
-                },
-            ),
-            suggested_service=suggestion,
+            suggested_service=suggested_service(report, record.suggestions(report)),
             note_form=StaffTextForm(prefix="note", initial=seen_log),
             message_form=StaffTextForm(prefix="message", initial=seen_log),
             notes=list(report.notes.select_related("author")),
             messages_list=messages_list,
             notifications=list(report.notifications.all()),
-            transfer_form=TransferForm(report=report),
             alerts=list(report.alerts.select_related("user")[:50]),
             timeline=timeline,
-            outcome_choices=Outcome.choices,
             call_backs=list(report.call_backs.select_related("author")),
-            call_back_form=CallBackForm(
-                initial={"called_at": timezone.localtime().replace(second=0, microsecond=0)}
-            ),
+            **record.record_of(report),
         )
-        context.update(self._record_context(report, suggestion))
         return context
 
-    def _record_context(self, report: Report, suggestion) -> dict[str, Any]:
-        """The interagency record with its forms, and the flag to the registry's editors."""
-        recorded = record.record_of(report)
-        flagged = report.service or suggestion
-        return {
-            **recorded,
-            **record.record_forms(recorded["plan"], self.bound_forms),
-            "flag_form": self.bound_forms.get("flag_form")
-            or record.RegistryFlagForm(
-                report=report,
-                services=self.service_choices,
-                initial={"service": flagged.pk if flagged else None},
-            ),
-        }
+
+Words = Callable[[Report], str]
 
 
-class ServiceForm(forms.Form):
+def fixed(text: str) -> Words:
+    return lambda report: text
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """One of a report's rarer actions on its own page: GET shows the form, POST does it."""
+
+    title: Words
+    submit: Words  # the button
+    form: Callable[[ReportActionView], forms.Form]
+    help: str = ""  # above the form
+    intro: str = ""  # a template above the form, for what the page shows besides it
+    writes_text: bool = False  # sealed text: without the report's key, the page says why
+    shows_text: bool = False  # the form holds the report's text: an audited view
+    family_only: bool = False
+
+
+def _service_form(view: ReportActionView) -> forms.Form:
+    report = view.report
+    suggestion = suggested_service(report, view.service_choices)
+    return ServiceForm(
+        report=report,
+        services=view.service_choices,
+        initial={
+            "service": report.service_id or (suggestion.pk if suggestion else None),
+            "seen_service": report.service_id or "none",
+        },
+    )
+
+
+def _flag_form(view: ReportActionView) -> forms.Form:
+    flagged = view.report.service or suggested_service(view.report, view.service_choices)
+    return record.RegistryFlagForm(
+        report=view.report,
+        services=view.service_choices,
+        initial={"service": flagged.pk if flagged else None},
+    )
+
+
+def _call_back_form(view: ReportActionView) -> forms.Form:
+    return CallBackForm(
+        initial={"called_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
+
+
+def _record_page(prefix: str, title: str, submit: str, **options) -> ActionPage:
+    return ActionPage(
+        title=fixed(title),
+        submit=fixed(submit),
+        form=lambda view: record.record_form(prefix, view.report),
+        writes_text=True,
+        **options,
+    )
+
+
+def _by_district(with_district: str, without: str) -> Words:
+    return lambda report: with_district if report.district_id else without
+
+
+ACTION_PAGES: dict[str, ActionPage] = {
+    "service": ActionPage(
+        title=fixed(_("Назначить службу")),
+        submit=fixed(_("Назначить службу")),
+        form=_service_form,
+        intro="requests/admin/includes/service_now.html",
+    ),
+    "registry_flag": ActionPage(
+        title=fixed(_("Сообщить редакторам реестра о службе")),
+        submit=fixed(_("Сообщить редакторам")),
+        form=_flag_form,
+        help=_(
+            "Если телефон службы не отвечает или служба закрылась, отметьте это: редакторы "
+            "реестра получат сообщение. Ничего из обращения в него не попадёт: только "
+            "служба, что с ней не так, и ваш адрес почты (или имя пользователя) для связи."
+        ),
+    ),
+    "transfer": ActionPage(
+        title=_by_district(_("Передать в другой район"), _("Указать район")),
+        submit=_by_district(_("Передать"), _("Указать район")),
+        form=lambda view: TransferForm(report=view.report),
+        help=_(
+            "Специалисты нового района получат доступ к обращению и оповещение; специалисты "
+            "прежнего района доступ потеряют. Подробности, если нужны, запишите во "
+            "внутреннюю заметку."
+        ),
+    ),
+    "call_back": ActionPage(
+        title=fixed(_("Записать звонок семье")),
+        submit=fixed(_("Записать звонок")),
+        form=_call_back_form,
+        help=_(
+            "Что обсудили, запишите во внутренней заметке: она зашифрована. Итог работы по "
+            "просьбе указывается при закрытии."
+        ),
+        family_only=True,
+    ),
+    "visit": _record_page("visit", _("Записать выезд команды"), _("Записать выезд")),
+    "risk": _record_page("risk", _("Записать оценку рисков"), _("Записать оценку")),
+    "agency": _record_page(
+        "agency", _("Записать, какие ведомства проинформированы"), _("Записать")
+    ),
+    "plan": _record_page(
+        "plan", _("План сопровождения семьи"), _("Сохранить план"), shows_text=True
+    ),
+}
+
+
+class ReportActionView(ReportPageView):
+    """A rarer action's own page: the report's plain facts and the action's form.
+
+    Its POST is the action itself (see :func:`with_page`); a refused form comes back here
+    with what was typed and the reasons (:meth:`refused`)."""
+
+    template_name = "requests/admin/action.html"
+    action = ""  # a key of ACTION_PAGES, given to as_view()
+    form: forms.Form | None = None  # a refused form, shown again
+
+    def _load(self, request: HttpRequest, pk: int) -> None:
+        require_change(request)
+        super()._load(request, pk)
+        self.page = ACTION_PAGES[self.action]
+        if self.report.purged_at or (self.page.family_only and not self.report.is_family):
+            raise Http404
+
+    @classmethod
+    def refused(cls, request: HttpRequest, report: Report, action: str, form: forms.Form):
+        """The action's page again (400) with the refused form: what was typed stays."""
+        view = cls(action=action, form=form)
+        view.setup(request, pk=report.pk)
+        view._load(request, report.pk)
+        response = view.get(request, pk=report.pk)
+        response.status_code = 400
+        return response
+
+    @cached_property
+    def service_choices(self) -> QuerySet[Service]:
+        rows = record.service_choices(self.report)
+        list(rows)  # read once: the form's choices and the suggestion
+        return rows
+
+    def get_page_title(self) -> str:
+        return str(self.page.title(self.report))
+
+    def get_breadcrumbs_items(self):
+        *items, current = super().get_breadcrumbs_items()
+        back_to_report = {**current, "url": reverse("inbox:detail", args=[self.report.pk])}
+        return [*items, back_to_report, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        if self.page.shows_text and self.content_open:
+            services.log_content_view(self.report, request.user)
+        return response
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        can_write = self.content_open or not self.page.writes_text
+        context.update(
+            report=self.report,
+            action_url=reverse(f"inbox:{self.action}", args=[self.report.pk]),
+            action_page=self.page,
+            submit=self.page.submit(self.report),
+            marker=self.action.replace("_", "-"),
+            form=(self.form or self.page.form(self)) if can_write else None,
+            suggested_service=suggested_service(self.report, self.service_choices)
+            if self.action == "service"
+            else None,
+        )
+        return context
+
+
+def with_page(action: str, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The action's URL: GET (or HEAD) shows its page, anything else goes to the action."""
+    page = ReportActionView.as_view(action=action)
+
+    @functools.wraps(view)
+    def dispatch(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return page(request, pk=pk)
+        return view(request, pk, *args, **kwargs)
+
+    return dispatch
+
+
+class ServiceForm(record.ServicesForm):
     service = ListedModelChoiceField(
-        label=_("Служба из реестра"), queryset=Service.objects.none(), required=False
+        label=_("Служба из реестра"),
+        queryset=Service.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Выберите службу из списка")},
     )
     seen_service = SeenField()  # service id, or "none"
 
-    def __init__(
-        self, *args, report: Report, services: QuerySet[Service] | None = None, **kwargs
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = (
-            services if services is not None else record.service_choices(report)
-        )
-
 
 class TransferForm(forms.Form):
-    district = ListedModelChoiceField(label=_("Новый район"), queryset=District.objects.none())
-    reason = forms.ChoiceField(label=_("Причина"), choices=transfer.Reason.choices, widget=Select)
+    district = ListedModelChoiceField(
+        label=_("Новый район"),
+        queryset=District.objects.none(),
+        error_messages={
+            "required": _("Выберите район"),
+            "invalid_choice": _("Выберите район из списка"),
+        },
+    )
+    reason = forms.ChoiceField(
+        label=_("Причина"),
+        choices=transfer.Reason.choices,
+        widget=Select,
+        error_messages={
+            "required": _("Выберите причину передачи"),
+            "invalid_choice": _("Выберите причину передачи из списка"),
+        },
+    )
 
     def __init__(self, *args, report: Report, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -437,8 +603,8 @@ def transfer_view(request: HttpRequest, report: Report) -> HttpResponse:
     get the key (when this user holds it) and an alert."""
     form = TransferForm(request.POST, report=report)
     if not form.is_valid():
-        messages.error(request, _("Выберите район и причину передачи"))
-        return back(report)
+        messages.error(request, form_errors(form))
+        return ReportActionView.refused(request, report, "transfer", form)
     district = form.cleaned_data["district"]
     try:
         transfer.transfer(report, district, form.cleaned_data["reason"], request.user)
@@ -531,8 +697,8 @@ def assign_view(request: HttpRequest, report: Report) -> HttpResponse:
 def service_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = ServiceForm(request.POST, report=report)
     if not form.is_valid():
-        messages.error(request, _("Выберите службу из списка"))
-        return back(report)
+        messages.error(request, form_errors(form))
+        return ReportActionView.refused(request, report, "service", form)
     refused = services.set_service(
         report,
         form.cleaned_data["service"],
@@ -554,7 +720,7 @@ def call_back_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = CallBackForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return back(report)
+        return ReportActionView.refused(request, report, "call_back", form)
     data = form.cleaned_data
     record_call_back(report, request.user, data["called_at"], data["result"], data["agreed"])
     messages.success(request, _("Звонок записан"))

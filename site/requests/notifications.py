@@ -38,8 +38,8 @@ def is_suggestion() -> ExpressionWrapper:
 
 def suggested_service(report: Report, district_services: Iterable[Service]) -> Service | None:
     """The district's SOS service, offered to staff when nothing is assigned yet: the first
-    of the district's live services (by name) flagged with `is_suggestion`, so the report page
-    picks it from the list it shows anyway."""
+    of the district's live services (by name) flagged with `is_suggestion` (the service
+    page's list, or the report page's one-row ``record.suggestions``)."""
     if report.service_id or not report.district_id:
         return None
     return next((service for service in district_services if service.suggestion), None)

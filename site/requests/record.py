@@ -274,22 +274,19 @@ RECORD_FORMS: dict[type[forms.Form], str] = {
 }
 
 
-def record_forms(plan: SupportPlan | None, bound: dict[str, forms.Form]) -> dict[str, forms.Form]:
-    """The record's forms for the report page: the ones sent back with errors, else fresh
-    (the plan's form holds the current plan)."""
-    initial = {"plan": {"plan_text": plan.text, "next_review": plan.next_review} if plan else {}}
-    return {
-        f"{prefix}_form": bound.get(f"{prefix}_form")
-        or form_class(prefix=prefix, initial=initial.get(prefix))
-        for form_class, prefix in RECORD_FORMS.items()
-    }
+def record_form(prefix: str, report: Report) -> forms.Form:
+    """A fresh record form for its page; the plan's holds the current plan, to be edited
+    rather than retyped."""
+    form_class = next(form for form, name in RECORD_FORMS.items() if name == prefix)
+    plan = SupportPlan.objects.filter(report=report).first() if prefix == "plan" else None
+    initial = {"plan_text": plan.text, "next_review": plan.next_review} if plan else None
+    return form_class(prefix=prefix, initial=initial)
 
 
 def service_choices(report: Report) -> QuerySet[Service]:
     """The live services that serve the report's district, and the one the report already
-    names (it may serve only the district the report came from). Two forms of the report
-    page offer them: the page reads the list once and hands it to both, and picks the
-    suggested SOS service from it (flagged ``suggestion``)."""
+    names (it may serve only the district the report came from), the district's SOS
+    services flagged ``suggestion``: the choices of the service and registry-flag pages."""
     rows = Service.objects.filter(live=True, locale=Locale.get_default())
     if report.district_id:
         serving = rows.serving_district(report.district_id).values("pk")
@@ -297,7 +294,27 @@ def service_choices(report: Report) -> QuerySet[Service]:
     return rows.annotate(suggestion=is_suggestion()).only("pk", "name").order_by("name", "pk")
 
 
-class RegistryFlagForm(forms.Form):
+def suggestions(report: Report) -> QuerySet[Service]:
+    """At most the one service the report page suggests (see ``suggested_service``): the
+    page itself offers no list of services."""
+    return service_choices(report).filter(suggestion=True)[:1]
+
+
+class ServicesForm(forms.Form):
+    """A form whose ``service`` field offers the report's services (``service_choices``),
+    or the list its page has read already."""
+
+    def __init__(
+        self, *args, report: Report, services: QuerySet[Service] | None = None, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = (
+            services if services is not None else service_choices(report)
+        )
+
+
+class RegistryFlagForm(ServicesForm):
+    prefix = "flag"
     service = ListedModelChoiceField(
         label=_("Служба из реестра"),
         queryset=Service.objects.none(),
@@ -315,11 +332,3 @@ class RegistryFlagForm(forms.Form):
             "invalid_choice": _("Выберите, что не так со службой"),
         },
     )
-
-    def __init__(
-        self, *args, report: Report, services: QuerySet[Service] | None = None, **kwargs
-    ) -> None:
-        super().__init__(*args, prefix="flag", **kwargs)
-        self.fields["service"].queryset = (
-            services if services is not None else service_choices(report)
-        )

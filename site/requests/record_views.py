@@ -25,7 +25,7 @@ from wagtail.log_actions import log
 from safechildhood.registry.corrections import flag_from_inbox
 
 from . import record, sealing
-from .admin_views import ReportDetailView, topic_display
+from .admin_views import ReportActionView, topic_display
 from .models import Report
 from .report_actions import LOCKED_EXPLANATION, back, form_errors, report_action
 from .sealed_fields import ReportLocked
@@ -47,7 +47,7 @@ def _record(
     form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return ReportDetailView.with_forms(request, report.pk, {f"{prefix}_form": form})
+        return ReportActionView.refused(request, report, prefix, form)
     try:
         save(report, request.user, form.cleaned_data)
     except ReportLocked:
@@ -168,7 +168,7 @@ def registry_flag_view(request: HttpRequest, report: Report) -> HttpResponse:
     form = record.RegistryFlagForm(request.POST, report=report)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return back(report)
+        return ReportActionView.refused(request, report, "registry_flag", form)
     service, problem = form.cleaned_data["service"], form.cleaned_data["problem"]
     user = request.user
     correction, created = flag_from_inbox(service, problem, user.email or user.get_username())

@@ -19,6 +19,7 @@ from wagtail.log_actions import LogFormatter
 from safechildhood.registry.corrections import InboxProblem
 
 from . import admin_views, record_views, statistics, statistics_views
+from .admin_views import with_page
 from .alert_models import AlertPreference, StaffAlert
 from .models import (
     Agency,
@@ -119,23 +120,37 @@ class ReportViewSet(ModelViewSet):
             path("<int:pk>/", admin_views.ReportDetailView.as_view(), name="detail"),
             path("<int:pk>/status/", admin_views.change_status_view, name="status"),
             path("<int:pk>/assign/", admin_views.assign_view, name="assign"),
-            path("<int:pk>/service/", admin_views.service_view, name="service"),
+            path(
+                "<int:pk>/service/", with_page("service", admin_views.service_view), name="service"
+            ),
             path("<int:pk>/note/", admin_views.note_view, name="note"),
             path("<int:pk>/message/", admin_views.message_view, name="message"),
             path("<int:pk>/grant/", admin_views.grant_view, name="grant"),
-            path("<int:pk>/call-back/", admin_views.call_back_view, name="call_back"),
-            path("<int:pk>/transfer/", admin_views.transfer_view, name="transfer"),
-            path("<int:pk>/visit/", record_views.visit_view, name="visit"),
-            path("<int:pk>/risk/", record_views.risk_view, name="risk"),
-            path("<int:pk>/agency/", record_views.agency_view, name="agency"),
-            path("<int:pk>/plan/", record_views.plan_view, name="plan"),
+            path(
+                "<int:pk>/call-back/",
+                with_page("call_back", admin_views.call_back_view),
+                name="call_back",
+            ),
+            path(
+                "<int:pk>/transfer/",
+                with_page("transfer", admin_views.transfer_view),
+                name="transfer",
+            ),
+            path("<int:pk>/visit/", with_page("visit", record_views.visit_view), name="visit"),
+            path("<int:pk>/risk/", with_page("risk", record_views.risk_view), name="risk"),
+            path("<int:pk>/agency/", with_page("agency", record_views.agency_view), name="agency"),
+            path("<int:pk>/plan/", with_page("plan", record_views.plan_view), name="plan"),
             path(
                 "<int:pk>/record/<slug:kind>/<int:entry_id>/remove/",
                 record_views.remove_view,
                 name="record_remove",
             ),
             path("<int:pk>/summary/", record_views.CaseSummaryView.as_view(), name="case_summary"),
-            path("<int:pk>/registry-flag/", record_views.registry_flag_view, name="registry_flag"),
+            path(
+                "<int:pk>/registry-flag/",
+                with_page("registry_flag", record_views.registry_flag_view),
+                name="registry_flag",
+            ),
         ]
 
     def get_permissions_to_register(self):

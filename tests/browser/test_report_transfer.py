@@ -63,6 +63,8 @@ def test_a_report_moved_to_another_district_reaches_its_specialist(
     admin_sign_in(page, base, "spec_a")
     page.goto(base + f"/admin/inbox/{report.pk}/")
     expect(page.locator("[data-report-description]")).to_have_text(DESCRIPTION)
+    page.get_by_role("link", name="Передать в другой район").click()  # its own page
+    page.wait_for_url(re.compile(rf"/admin/inbox/{report.pk}/transfer/$"))
     form = page.locator("form[data-transfer-form]")
     form.get_by_label("Новый район").select_option(label=second.name)
     form.get_by_label("Причина").select_option(label="Семья живёт или находится в другом районе")

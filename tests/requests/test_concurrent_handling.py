@@ -61,9 +61,10 @@ def logged_in(user) -> Client:
     return client
 
 
-def page_forms(client, report) -> dict[str, dict[str, str]]:
-    """Each action form of the report page as the browser would post it (by action)."""
-    page = soup(client.get(f"/admin/inbox/{report.pk}/"))
+def page_forms(client, report, action: str = "") -> dict[str, dict[str, str]]:
+    """Each action form of the report page (or of an action's own page) as the browser
+    would post it (by action)."""
+    page = soup(client.get(f"/admin/inbox/{report.pk}/{action + '/' if action else ''}"))
     forms = {}
     for form in page.select("form[action^='/admin/inbox/']"):
         data = {}
@@ -154,7 +155,7 @@ def test_a_service_changed_meanwhile_is_not_overwritten(report, anna, boris, dis
     for service in (first, second):
         LocationFactory(service=service, district=district)
     a, b = logged_in(anna), logged_in(boris)
-    anna_page, boris_page = page_forms(a, report), page_forms(b, report)
+    anna_page, boris_page = page_forms(a, report, "service"), page_forms(b, report, "service")
     post(b, report, "service", {**boris_page["service"], "service": str(first.pk)})
     said = post(a, report, "service", {**anna_page["service"], "service": str(second.pk)})
     report.refresh_from_db()

@@ -17,7 +17,7 @@ from safechildhood.requests.models import (
 )
 
 from .conftest import soup
-from .factories import ReportFactory, for_bulk_create
+from .factories import SPECIALISTS, ReportFactory, for_bulk_create, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,7 @@ def test_suggests_the_districts_sos_service(client, district, specialist):
     assert (
         "SOS-служба Вологодского района" in page.select_one("[data-suggested-service]").get_text()
     )
+    page = soup(client.get(f"/admin/inbox/{report.pk}/service/"))  # chosen in advance there
     assert page.select_one(f"select[name=service] option[value='{service.pk}']").has_attr(
         "selected"
     )
@@ -263,62 +264,71 @@ def test_purged_report_shows_no_content_and_takes_no_actions(client, district, s
 def test_report_page_reads_each_list_once_whatever_its_length(client, district, specialist):
     """Issue 11, point 5 (opening a report fast): the record's lists and the choice lists
     cost the same queries for 1 entry or 20, and each choice list is one plain query (no
-    server-side cursor per list rendered; the two lists of services are one read)."""
+    server-side cursor per list rendered). The report page offers no list of services (it
+    reads at most the one it suggests); the service page reads its list once for the
+    choices and the suggestion."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from tests.registry.factories import ServiceAreaFactory, ServiceFactory
 
     report = ReportFactory(district=district)
-    url = f"/admin/inbox/{report.pk}/"
     client.force_login(specialist)
 
-    def page_queries() -> list[str]:
+    def queries(url: str) -> list[str]:
         client.get(url)  # warm per-process caches
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return [query["sql"] for query in captured.captured_queries]
 
-    few = page_queries()
+    def service_lists(sqls: list[str]) -> list[str]:
+        return [
+            sql
+            for sql in sqls
+            if 'ORDER BY "registry_service"."name"' in sql and not sql.endswith("LIMIT 1")
+        ]
+
+    page, service_page = f"/admin/inbox/{report.pk}/", f"/admin/inbox/{report.pk}/service/"
+    few, few_services = queries(page), queries(service_page)
     for number in range(20):
         services.add_note(report, f"Заметка {number}", specialist)
         services.message_reporter(report, f"Вопрос {number}", specialist)
         ServiceAreaFactory(service=ServiceFactory(name=f"Служба {number}"), district=district)
-    many = page_queries()
+        make_staff(f"colleague{number}", SPECIALISTS, [district])
+    many, many_services = queries(page), queries(service_page)
     assert len(many) == len(few), many
-    assert not [sql for sql in many if sql.startswith("DECLARE")]
-    service_lists = [  # the lists offered, not the suggested service (LIMIT 1)
-        sql
-        for sql in many
-        if 'ORDER BY "registry_service"."name"' in sql and not sql.endswith("LIMIT 1")
-    ]
-    assert len(service_lists) == 1, "\n".join(
-        sql[:250] + " ... " + sql[-150:] for sql in service_lists
-    )
+    assert len(many_services) == len(few_services), many_services
+    assert not [sql for sql in many + many_services if sql.startswith("DECLARE")]
+    assert service_lists(many) == []
+    assert len(service_lists(many_services)) == 1, "\n".join(service_lists(many_services))
 
 
 def test_report_page_renders_no_template_per_option(client, district, specialist):
-    """Issue 11, point 5: the page's choice lists (districts, services, colleagues, statuses)
-    cost one template each, not two per option as Django's select does: the templates a
-    page renders do not grow with its lists."""
+    """Issue 11, point 5: the choice lists (colleagues, statuses on the report page; services
+    on the service page) cost one template each, not two per option as Django's select
+    does: the templates a page renders do not grow with its lists."""
     from tests.registry.factories import ServiceAreaFactory, ServiceFactory
 
     report = ReportFactory(district=district)
     client.force_login(specialist)
 
-    def page() -> tuple[list[str], bytes]:
-        response = client.get(f"/admin/inbox/{report.pk}/")
+    def page(url: str) -> tuple[list[str], bytes]:
+        response = client.get(url)
         assert response.status_code == 200
         return [template.name for template in response.templates], response.content
 
-    page()  # the first view also renders what each process caches (the admin's icons)
-    few, few_html = page()
+    urls = (f"/admin/inbox/{report.pk}/", f"/admin/inbox/{report.pk}/service/")
+    for url in urls:
+        page(url)  # the first view also renders what each process caches (the admin's icons)
+    few = [page(url) for url in urls]
     for number in range(20):
         ServiceAreaFactory(service=ServiceFactory(name=f"Служба {number}"), district=district)
-    many, many_html = page()
-    assert many_html.count(b"<option") == few_html.count(b"<option") + 40  # two lists
-    assert "django/forms/widgets/select_option.html" not in many
-    assert len(many) == len(few)
+        make_staff(f"colleague{number}", SPECIALISTS, [district])
+    many = [page(url) for url in urls]
+    for (few_templates, few_html), (many_templates, many_html) in zip(few, many, strict=True):
+        assert many_html.count(b"<option") == few_html.count(b"<option") + 20
+        assert "django/forms/widgets/select_option.html" not in many_templates
+        assert len(many_templates) == len(few_templates)
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,9 @@ def test_a_specialist_records_each_part_and_reads_it_on_the_page(staff, report, 
     assert page.select_one("[data-risk-note]").get_text() == RISK_NOTE
     assert page.select_one("[data-agency-name]").get_text() == OTHER_AGENCY
     assert page.select_one("[data-plan-text]").get_text() == PLAN
-    # The plan's form holds the current plan, to be edited rather than retyped.
-    assert page.select_one("textarea[name=plan-plan_text]").get_text().strip() == PLAN
+    # The plan's form (its own page) holds the current plan, to be edited rather than retyped.
+    plan_page = soup(staff.get(f"/admin/inbox/{report.pk}/plan/"))
+    assert plan_page.select_one("textarea[name=plan-plan_text]").get_text().strip() == PLAN
 
 
 def test_every_change_is_a_timeline_entry_without_what_anyone_wrote(staff, report):
@@ -216,9 +217,12 @@ def test_what_was_typed_stays_in_the_form_after_an_error(staff, report):
     assert soup(response).select_one("textarea[name=plan-plan_text]").get_text().strip() == PLAN
 
 
-def test_a_get_is_not_an_action(staff, report):
+def test_a_get_shows_the_form_and_records_nothing(staff, report):
     for action in ["visit", "risk", "agency", "plan"]:
-        assert staff.get(f"/admin/inbox/{report.pk}/{action}/").status_code == 404
+        assert staff.get(f"/admin/inbox/{report.pk}/{action}/").status_code == 200
+    for model in (Visit, RiskAssessment, AgencyNotice, SupportPlan):
+        assert not model.objects.exists()
+    assert not ReportLogEntry.objects.exclude(action="requests.view_content").exists()
 
 
 def test_outside_the_scope_nothing_is_read_or_written(client, report, other_specialist):

@@ -61,7 +61,7 @@ def flag(client, report, service, problem="no_answer"):
 
 def test_the_page_offers_the_routed_service_first(client, report, sos, specialist):
     client.force_login(specialist)
-    page = soup(client.get(f"/admin/inbox/{report.pk}/"))
+    page = soup(client.get(f"/admin/inbox/{report.pk}/registry-flag/"))
     form = page.select_one("[data-registry-flag-form]")
     assert form["action"] == f"/admin/inbox/{report.pk}/registry-flag/"
     chosen = form.select_one("select[name=flag-service] option[selected]")
@@ -138,8 +138,8 @@ def test_bad_input_is_a_clear_error(client, report, sos, specialist, data, error
     client.force_login(specialist)
     if data.get("flag-service") == "SOS":
         data = {**data, "flag-service": str(sos.pk)}
-    response = client.post(f"/admin/inbox/{report.pk}/registry-flag/", data, follow=True)
-    assert response.status_code == 200
+    response = client.post(f"/admin/inbox/{report.pk}/registry-flag/", data)
+    assert response.status_code == 400  # the flag's page again, with the reason
     assert error in response.content.decode()
     assert not ServiceCorrection.objects.exists()
     assert not ReportLogEntry.objects.filter(action="requests.registry_flag").exists()
