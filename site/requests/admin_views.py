@@ -364,7 +364,7 @@ class ReportDetailView(ReportPageView):
             notifications=list(report.notifications.all()),
             alerts=list(report.alerts.select_related("user")[:50]),
             timeline=timeline,
-            call_backs=list(report.call_backs.select_related("author")),
+            call_backs=list(report.call_backs.select_related("author")) if report.is_family else [],
             **record.record_of(report),
         )
         return context
