@@ -389,6 +389,7 @@ class ActionPage:
     writes_text: bool = False  # sealed text: without the report's key, the page says why
     shows_text: bool = False  # the form holds the report's text: an audited view
     family_only: bool = False
+    context: Callable[[ReportActionView], dict[str, Any]] = lambda view: {}  # for `intro`
 
 
 def _service_form(view: ReportActionView) -> forms.Form:
@@ -439,6 +440,9 @@ ACTION_PAGES: dict[str, ActionPage] = {
         submit=fixed(_("Назначить службу")),
         form=_service_form,
         intro="requests/admin/includes/service_now.html",
+        context=lambda view: {
+            "suggested_service": suggested_service(view.report, view.service_choices)
+        },
     ),
     "registry_flag": ActionPage(
         title=fixed(_("Сообщить редакторам реестра о службе")),
@@ -538,9 +542,7 @@ class ReportActionView(ReportPageView):
             submit=self.page.submit(self.report),
             marker=self.action.replace("_", "-"),
             form=(self.form or self.page.form(self)) if can_write else None,
-            suggested_service=suggested_service(self.report, self.service_choices)
-            if self.action == "service"
-            else None,
+            **self.page.context(self),
         )
         return context
 

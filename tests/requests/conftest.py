@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from tests.registry.factories import DistrictFactory
 
-from .factories import COORDINATORS, SPECIALISTS, make_staff
+from .factories import COORDINATORS, SPECIALISTS, ReportFactory, make_staff
 
 ANSWERS = {
     "category": "neglect",
@@ -100,6 +100,20 @@ def other_specialist(other_district):
 @pytest.fixture
 def coordinator(db):
     return make_staff("coord", COORDINATORS)
+
+
+@pytest.fixture
+def report(district):
+    """A report of `district`, with a description (files that need another kind of report
+    define their own `report`)."""
+    return ReportFactory(district=district, description="Дети одни третий день")
+
+
+@pytest.fixture
+def staff(client, specialist):
+    """The test client, signed in as the district's specialist."""
+    client.force_login(specialist)
+    return client
 
 
 def soup(response) -> BeautifulSoup:

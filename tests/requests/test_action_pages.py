@@ -32,17 +32,6 @@ EVERY_REPORT = ["service", "registry-flag", "transfer", "visit", "risk", "agency
 PLAN = "Еженедельные встречи с психологом; продуктовый набор"
 
 
-@pytest.fixture
-def report(district):
-    return ReportFactory(district=district, description="Дети одни третий день")
-
-
-@pytest.fixture
-def staff(client, specialist):
-    client.force_login(specialist)
-    return client
-
-
 def test_the_report_page_links_to_each_rarer_action_and_renders_only_everyday_forms(staff, report):
     page = soup(staff.get(f"/admin/inbox/{report.pk}/"))
     links = {a["href"] for a in page.select("a[data-action-link]")}

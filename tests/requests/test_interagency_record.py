@@ -46,17 +46,6 @@ def iso(days: int = 0) -> str:
     return (today() + dt.timedelta(days=days)).isoformat()
 
 
-@pytest.fixture
-def report(district):
-    return ReportFactory(district=district, description="Дети одни третий день")
-
-
-@pytest.fixture
-def staff(client, specialist):
-    client.force_login(specialist)
-    return client
-
-
 def record_everything(client, report) -> None:
     base = f"/admin/inbox/{report.pk}"
     posts = [
