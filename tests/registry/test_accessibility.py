@@ -201,11 +201,8 @@ def test_datapackage_export_has_a_row_per_code(tmp_path, places):
     assert "Индукционная петля для слуховых аппаратов" in descriptions
 
 
-def test_demo_places_get_codes_from_the_seed(home):
+def test_demo_places_get_codes_from_the_seed(demo_site):
     """The seed says «Вход без ступенек»: the demo places are step-free, a few say more."""
-    from safechildhood.registry import demo
-
-    demo.load()
     ru = Location.objects.filter(locale__language_code="ru")
     vologda = ru.get(service__external_id="demo:sos-vologda")
     assert vologda.accessibility_codes == ["wheelchair", "toilet", "parking"]

@@ -131,8 +131,7 @@ def fingerprint() -> dict:
     }
 
 
-def test_the_demo_from_its_hsds_file_is_the_demo_it_was():
-    demo.load()
+def test_the_demo_from_its_hsds_file_is_the_demo_it_was(demo_site):
     found = json.loads(json.dumps(fingerprint(), ensure_ascii=False))
     expected = json.loads(SNAPSHOT.read_text())
     assert len(found["services"]) == len(expected["services"])
@@ -142,8 +141,7 @@ def test_the_demo_from_its_hsds_file_is_the_demo_it_was():
         assert found["services"][key] == service, key
 
 
-def test_loading_again_creates_nothing_and_changes_nothing():
-    demo.load()
+def test_loading_again_creates_nothing_and_changes_nothing(demo_site):
     before = fingerprint()
     counts = Service.objects.count(), Organization.objects.count(), District.objects.count()
     russian = Service.objects.filter(external_id="demo:sos-vologda", locale__language_code="ru")

@@ -36,8 +36,7 @@ def russian_left(service: Service) -> list[str]:
     return [text for text in texts if CYRILLIC.search(text or "")]
 
 
-def test_every_demo_service_has_an_english_translation_in_english():
-    demo.load()
+def test_every_demo_service_has_an_english_translation_in_english(demo_site):
     russian = Service.objects.filter(external_id__startswith="demo:", locale__language_code="ru")
     english = (
         Service.objects.filter(external_id__startswith="demo:", locale__language_code="en")
@@ -53,8 +52,7 @@ def test_every_demo_service_has_an_english_translation_in_english():
     assert [p.description for p in sos.phones.all()] == ["", "mobile of the specialist on duty"]
 
 
-def test_an_edited_translation_is_kept_and_reset_makes_it_again():
-    demo.load()
+def test_an_edited_translation_is_kept_and_reset_makes_it_again(demo_site):
     counts = Service.objects.count(), Organization.objects.count()
     english = Service.objects.get(external_id="demo:sos-vologda", locale__language_code="en")
     english.description = "Edited by an editor"

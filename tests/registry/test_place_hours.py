@@ -306,10 +306,7 @@ def test_a_place_cannot_be_removed_while_hours_name_it(admin_client, service):
     assert Location.objects.filter(pk=branch.pk).exists()
 
 
-def test_the_demo_has_a_service_with_hours_per_place():
-    from safechildhood.registry import demo
-
-    demo.load()
+def test_the_demo_has_a_service_with_hours_per_place(demo_site):
     mediation = Service.objects.get(
         external_id="demo:mediation-vologda", locale__language_code="ru"
     )

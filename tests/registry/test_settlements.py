@@ -91,8 +91,7 @@ def test_files_that_are_not_a_gazetteer_are_refused(tmp_path, sokol):
     assert result.errors[0].message == "нет обязательных колонок: это не справочник"
 
 
-def test_demo_gazetteer_covers_every_district_and_is_create_only(home):
-    demo.load()
+def test_demo_gazetteer_covers_every_district_and_is_create_only(demo_site):
     rows = json.loads((demo.DATA / "districts.json").read_text(encoding="utf-8"))
     for row in rows:
         assert Settlement.objects.filter(district__slug=row["slug"]).exists(), row["name"]
