@@ -12,8 +12,12 @@ migrations left it. A test that asks for the demo gets the snapshot's rows back:
 * PostgreSQL: the tables are copied into a schema of their own (outside Django's search
   path, so flushing never touches them); restoring is one DELETE and one INSERT … SELECT
   per table, which also works inside a test's transaction (rolled back with it).
-* SQLite: the engine's backup API copies the whole file, which cannot happen inside a
-  transaction; a test in a transaction loads the demo the slow way there.
+* SQLite: the copy is a file, attached to Django's connection under a name of its own
+  (every new connection attaches it too: ATTACH cannot happen inside a transaction, so it
+  happens when the connection opens). Outside a transaction, the engine's backup API puts
+  the whole file back; inside one, one DELETE and one INSERT … SELECT per table, as on
+  PostgreSQL. The full-text index follows its table through the search backend's triggers.
+  Should the copy not be attached, a test in a transaction loads the demo the slow way.
 
 Each test still starts from exactly the demo, and what one test writes is gone before the
 next.
@@ -22,8 +26,11 @@ next.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.backends.signals import connection_created
 
 
 class _PostgresCopy:
@@ -57,20 +64,71 @@ class _PostgresCopy:
             for name, value, is_called in self.sequences:
                 cursor.execute("SELECT setval(%s, %s, %s)", [name, value, is_called])
 
+    def can_restore(self) -> bool:
+        return True
+
 
 class _SqliteCopy:
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{name}-")  # removed at exit
+        self.path = str(Path(self._folder.name) / "copy.sqlite3")
         connection.ensure_connection()
-        self.copy = sqlite3.connect(":memory:", check_same_thread=False)
+        self.copy = sqlite3.connect(self.path, check_same_thread=False)
         connection.connection.backup(self.copy)
+        self.tables = self._data_tables()
+        self._attach(connection)
+        connection_created.connect(self._attach_new, weak=False)
+
+    def _data_tables(self) -> list[str]:
+        """The tables to copy row by row: not SQLite's own, not full-text indexes (virtual
+        tables and their shadow tables), which the triggers fill from their source table."""
+        rows = self.copy.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        tables = dict(rows.fetchall())
+        virtual = [name for name, sql in tables.items() if sql.startswith("CREATE VIRTUAL")]
+        return [
+            name
+            for name in tables
+            if not name.startswith("sqlite_")
+            and not any(name == v or name.startswith(f"{v}_") for v in virtual)
+        ]
+
+    def _attach(self, wrapper) -> None:
+        with wrapper.cursor() as cursor:
+            cursor.execute(f"ATTACH DATABASE %s AS {self.name}", [self.path])
+
+    def _attach_new(self, sender, connection, **kwargs) -> None:
+        if connection.alias == "default" and connection.vendor == "sqlite":
+            self._attach(connection)
+
+    def can_restore(self) -> bool:
+        """Outside a transaction always; inside one if this connection has the copy."""
+        if not connection.in_atomic_block:
+            return True
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA database_list")
+            return any(row[1] == self.name for row in cursor.fetchall())
 
     def restore(self) -> None:
         connection.ensure_connection()
-        self.copy.backup(connection.connection)
+        if not connection.in_atomic_block:
+            self.copy.backup(connection.connection)
+            return
+        # Django's foreign keys on SQLite are deferred: the order of the tables does not
+        # matter. Inserting rows moves sqlite_sequence, so it is put back last.
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f'DELETE FROM main."{table}"')
+            for table in self.tables:
+                cursor.execute(f'INSERT INTO main."{table}" SELECT * FROM {self.name}."{table}"')
+            cursor.execute("DELETE FROM main.sqlite_sequence")
+            cursor.execute(
+                f"INSERT INTO main.sqlite_sequence SELECT * FROM {self.name}.sqlite_sequence"
+            )
 
 
 def _copy(name: str) -> _PostgresCopy | _SqliteCopy:
-    return _PostgresCopy(name) if connection.vendor == "postgresql" else _SqliteCopy()
+    return _PostgresCopy(name) if connection.vendor == "postgresql" else _SqliteCopy(name)
 
 
 def reseed_migration_data() -> None:
@@ -112,7 +170,7 @@ class DemoSnapshot:
 
     def restore(self) -> None:
         """The demo content in the test database, whatever was there."""
-        if connection.vendor != "postgresql" and connection.in_atomic_block:
+        if not self._demo.can_restore():
             from django.core.management import call_command
 
             reseed_migration_data()
