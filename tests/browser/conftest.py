@@ -37,7 +37,18 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def save_screenshot(page, name: str, **options) -> None:
+    """The README's pictures: into docs/screenshots with ``UPDATE_SCREENSHOTS=1``, otherwise
+    into var/test-screenshots, so that a test run leaves the checkout as it found it (each
+    machine renders a few pixels differently)."""
+    update = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    folder = SCREENSHOTS if update else ROOT / "var" / "test-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / name, **options)
 
 
 def pytest_collection_modifyitems(config, items):

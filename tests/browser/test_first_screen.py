@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import save_screenshot
 
 SCREEN = {"width": 390, "height": 844}
 
@@ -76,5 +76,4 @@ def test_first_screen_of_the_home_page_leads_to_help(small_phone, live_server, s
         assert shown == 1, f"{number} is shown {shown} times in the first screen"
 
     if language == "ru":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "home-first-screen.png")
+        save_screenshot(page, "home-first-screen.png")

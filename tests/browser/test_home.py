@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from wagtail.models import Site
 
 from safechildhood.home.models import EmergencyContacts, StandardPage
-from tests.browser.conftest import SCREENSHOTS, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, save_screenshot
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def test_home_in_russian_and_english_shows_emergency_numbers(phone, live_server,
     expect(hero.locator("a[href='tel:112']")).to_be_visible()
     expect(hero.locator("a[href='tel:88002000122']")).to_be_visible()
     expect(hero.locator("a[href='tel:88002000122']")).to_contain_text("8-800-2000-122")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / "home-phone.png", full_page=True)
+    save_screenshot(phone, "home-phone.png", full_page=True)
 
     phone.get_by_role("navigation", name="Язык сайта").get_by_role("link", name="English").click()
     expect(phone).to_have_url(live_server.url + "/en/")
@@ -43,7 +42,7 @@ def test_desktop_screenshot_and_skip_link(desktop, live_server, site_data):
     expect(skip).to_be_visible()
     desktop.keyboard.press("Tab")
     expect(desktop.locator("a[data-quick-exit]")).to_be_focused()
-    desktop.screenshot(path=SCREENSHOTS / "home-desktop.png", full_page=True)
+    save_screenshot(desktop, "home-desktop.png", full_page=True)
 
 
 def test_quick_exit_button_leaves_and_back_does_not_return(phone, live_server, exit_to):

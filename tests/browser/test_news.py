@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, save_screenshot
 
 
 def test_filter_news_by_topic_and_read_an_article_on_a_phone(phone, live_server, site_data):
@@ -26,8 +26,7 @@ def test_filter_news_by_topic_and_read_an_article_on_a_phone(phone, live_server,
     assert "tag=медиация" in unquote(phone.url)
     expect(cards).to_have_count(1)
     expect(phone.locator(".news-count")).to_contain_text("Найдено новостей: 1")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / "news-phone.png", full_page=True)
+    save_screenshot(phone, "news-phone.png", full_page=True)
 
     cards.first.locator(".news-card__title a").click()
     expect(phone.locator("h1")).to_contain_text("Впечатляющие результаты")

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, save_screenshot
 
 VOLOGDA = {"latitude": 59.2205, "longitude": 39.8915}
 
@@ -40,8 +40,7 @@ def test_choose_a_district_and_call_a_service_on_a_phone(phone, live_server, sit
     expect(phone.locator(".service__verified, .service__meta").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_axe_violations(phone)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / "registry-service-phone.png", full_page=True)
+    save_screenshot(phone, "registry-service-phone.png", full_page=True)
 
     # The correction form opens from its summary (native <details>, no script needed).
     phone.get_by_text("Сообщить об ошибке в этой записи").click()
@@ -66,8 +65,7 @@ def test_search_list_filters_and_nearest_first_by_geolocation(browser, live_serv
         expect(phone.locator(".registry-count")).to_contain_text("Найдено служб")
         expect(phone.locator(".service-card").first).to_be_visible()
         assert_no_axe_violations(phone)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        phone.screenshot(path=SCREENSHOTS / "registry-list-phone.png")
+        save_screenshot(phone, "registry-list-phone.png")
 
         phone.locator(".registry-filters-toggle__summary").click()
         phone.get_by_label("Открыто сейчас").check()

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from safechildhood.requests.models import Report, Verification
 from tests.browser.conftest import (
-    SCREENSHOTS,
     admin_sign_in,
     assert_no_axe_violations,
+    save_screenshot,
 )
 from tests.signin import enrol_app
 
@@ -135,8 +135,7 @@ def test_keyboard_only_report_reaches_the_districts_inbox_only(
     receipt = page.locator("[data-receipt]")
     expect(receipt).to_have_text(re.compile(r"^\d{4} \d{4} \d{4} \d{4}$"))
     assert_no_axe_violations(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "report-confirmation.png", full_page=True)
+    save_screenshot(page, "report-confirmation.png", full_page=True)
     assert csp == []
 
     report = Report.objects.get(is_demo=False)

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, save_screenshot
 
 
 def test_search_from_the_header_on_a_phone(phone, live_server, site_data):
@@ -28,8 +28,7 @@ def test_search_from_the_header_on_a_phone(phone, live_server, site_data):
     expect(first.locator("a.phones__number").first).to_have_attribute("href", re.compile("^tel:"))
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_axe_violations(phone)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=SCREENSHOTS / "search-phone.png", full_page=True)
+    save_screenshot(phone, "search-phone.png", full_page=True)
 
     # Narrow to pages with the type filter; Back returns to everything.
     phone.get_by_role("link", name=re.compile(r"^Новости \(")).click()
