@@ -31,6 +31,7 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColum
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryView
 
 from safechildhood.core.forms import ListedModelChoiceField
 from safechildhood.core.widgets import Select
@@ -55,6 +56,7 @@ from .report_actions import back, form_errors, report_action, require_change
 from .retention import WARNING_DAYS
 
 ENCRYPTED_FIELDS = encrypted_fields(Report)
+TIMELINE_SHOWN = 20  # the report page's latest entries; the history page has them all
 
 
 def inbox_queryset(user) -> Any:
@@ -332,7 +334,9 @@ class ReportDetailView(ReportPageView):
         report = self.report
         can_change = self.request.user.has_perm("requests.change_report") and not report.purged_at
         timeline = list(
-            report.log_entries.select_related("user").order_by("-timestamp", "-id")[:200]
+            report.log_entries.select_related("user").order_by("-timestamp", "-id")[
+                : TIMELINE_SHOWN + 1
+            ]
         )
         messages_list = list(report.messages.select_related("author"))
         # What this page shows: every form carries it (see forms.SeenField).
@@ -363,11 +367,27 @@ class ReportDetailView(ReportPageView):
             messages_list=messages_list,
             notifications=list(report.notifications.all()),
             alerts=list(report.alerts.select_related("user")[:50]),
-            timeline=timeline,
+            timeline=timeline[:TIMELINE_SHOWN],
+            timeline_more=len(timeline) > TIMELINE_SHOWN,
             call_backs=list(report.call_backs.select_related("author")) if report.is_family else [],
             **record.record_of(report),
         )
         return context
+
+
+class ReportHistoryView(HistoryView):
+    """A report's whole timeline, paged and filterable by action, person and date: Wagtail's
+    history view, scoped like every report page. The report page shows the latest entries
+    only, since every opening adds one and a long-running case gathers hundreds."""
+
+    any_permission_required = ["view"]
+    header_buttons = []
+
+    def get_base_object_queryset(self) -> QuerySet[Report]:
+        return Report.objects.for_user(self.request.user)
+
+    def get_page_subtitle(self) -> str:
+        return str(self.object)
 
 
 Words = Callable[[Report], str]

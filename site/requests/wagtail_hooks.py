@@ -103,6 +103,7 @@ class ReportViewSet(ModelViewSet):
     inspect_view_enabled = False
     add_to_reference_index = False
     url_finder_class = ReportURLFinder
+    history_view_class = admin_views.ReportHistoryView
 
     @property
     def menu_item_class(self):
@@ -113,10 +114,15 @@ class ReportViewSet(ModelViewSet):
             add_url_name=None, edit_url_name=None, delete_url_name=None, **kwargs
         )
 
+    def get_history_view_kwargs(self, **kwargs):
+        return super().get_history_view_kwargs(edit_url_name=self.get_url_name("detail"), **kwargs)
+
     def get_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/history/", self.history_view, name="history"),
+            path("<int:pk>/history/results/", self.history_results_view, name="history_results"),
             path("<int:pk>/", admin_views.ReportDetailView.as_view(), name="detail"),
             path("<int:pk>/status/", admin_views.change_status_view, name="status"),
             path("<int:pk>/assign/", admin_views.assign_view, name="assign"),
