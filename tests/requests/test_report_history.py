@@ -92,3 +92,19 @@ def test_nobody_outside_the_reports_scope_sees_its_history(
     response = client.get(f"/admin/inbox/{report.pk}/history/", follow=True)
     assert response.redirect_chain  # turned away, to the admin's sign-in or home page
     assert "Добавлена внутренняя заметка" not in response.content.decode()
+
+
+def test_an_audit_entry_is_one_insert_and_still_checked(report, specialist):
+    """Opening a report writes an entry: one INSERT, without Wagtail's per-field checks that
+    the report, the user and the content type exist (the caller has just read them)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContentType.objects.get_for_model(report)  # cached for the process, as in a worker
+    with CaptureQueriesContext(connection) as queries:
+        ReportLogEntry.objects.log_action(report, "requests.view_content", user=specialist)
+    assert [q["sql"].split()[0] for q in queries] == ["INSERT"]
+    with pytest.raises(ValidationError):  # an unregistered action is still refused
+        ReportLogEntry.objects.log_action(report, "requests.no_such_action", user=specialist)
