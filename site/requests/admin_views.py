@@ -46,6 +46,7 @@ from .models import (
     Kind,
     Outcome,
     Report,
+    ReportLogEntry,
     ReportNotification,
     Status,
     user_sees_all_districts,
@@ -385,6 +386,12 @@ class ReportHistoryView(HistoryView):
 
     def get_base_object_queryset(self) -> QuerySet[Report]:
         return Report.objects.for_user(self.request.user)
+
+    def get_base_queryset(self) -> QuerySet[ReportLogEntry]:
+        """Every entry. Wagtail's view keeps only the latest entry per request and action
+        across all objects (for revisions saved over and over), which hid a report's entry
+        whenever one request acted on several reports, as the bulk actions do."""
+        return self._annotate_queryset(self.object.log_entries.all())
 
     def get_page_subtitle(self) -> str:
         return str(self.object)

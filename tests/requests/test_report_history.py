@@ -108,3 +108,22 @@ def test_an_audit_entry_is_one_insert_and_still_checked(report, specialist):
     assert [q["sql"].split()[0] for q in queries] == ["INSERT"]
     with pytest.raises(ValidationError):  # an unregistered action is still refused
         ReportLogEntry.objects.log_action(report, "requests.no_such_action", user=specialist)
+
+
+def test_an_action_on_several_reports_at_once_stays_in_each_reports_history(
+    staff, district, specialist
+):
+    """Wagtail groups the entries one request writes (one log context, one uuid): its own
+    history view keeps only the latest per action, across every object. Taking two reports
+    at once must leave the entry in the first report's history too."""
+    from .factories import ReportFactory
+
+    first, second = ReportFactory.create_batch(2, district=district)
+    staff.post(f"/admin/bulk/requests/report/take/?id={first.pk}&id={second.pk}")
+    for report in (first, second):
+        entries = ReportLogEntry.objects.filter(report=report).values_list("action", flat=True)
+        assert "requests.assign" in entries
+        page = soup(staff.get(f"/admin/inbox/{report.pk}/history/"))
+        rows = page.select("table.listing tbody tr")
+        assert len(rows) == len(entries)
+        assert any("Исполнитель" in row.get_text() for row in rows)
