@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager, LogEntryQuerySet
@@ -528,22 +528,23 @@ class InboxScope(models.Model):
 def users_for_district(district_id: int | None) -> models.QuerySet:
     """Active staff who may handle a report of this district (for the assignee list).
 
-    Each condition is its own EXISTS: joining groups, permissions and districts in one
-    query multiplied the rows (a DISTINCT over thousands, a third of a second)."""
+    Each condition is its own ``IN`` subquery: joining groups, permissions and districts in
+    one query multiplied the rows (a DISTINCT over thousands, a third of a second), and
+    ``EXISTS`` subqueries under ``OR`` took PostgreSQL longer to plan (about 2.5 ms, on
+    every opening of a report) than to run."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
 
     User = get_user_model()
 
     def holds(codename: str) -> Q:
-        through_group = Permission.objects.filter(codename=codename, group__user=OuterRef("pk"))
-        direct = Permission.objects.filter(codename=codename, user=OuterRef("pk"))
-        return Q(Exists(through_group)) | Q(Exists(direct))
+        through_group = User.groups.through.objects.filter(group__permissions__codename=codename)
+        direct = User.user_permissions.through.objects.filter(permission__codename=codename)
+        return Q(pk__in=through_group.values("user_id")) | Q(pk__in=direct.values("user_id"))
 
     can_view = Q(is_superuser=True) | holds("view_all_districts")
     if district_id:
-        in_district = InboxScope.objects.filter(user=OuterRef("pk"), districts=district_id)
-        can_view |= Q(Exists(in_district)) & holds("view_report")
+        in_district = InboxScope.objects.filter(districts=district_id).values("user_id")
+        can_view |= Q(pk__in=in_district) & holds("view_report")
     return User.objects.filter(can_view, is_active=True).order_by("username")
 
 

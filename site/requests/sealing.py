@@ -170,13 +170,18 @@ def process_pending(user, private: bytes, limit: int = PENDING_PER_REQUEST) -> i
     """Seal keys `user` holds to readers waiting for them (bounded work per request)."""
     held = ReportKeyGrant.objects.filter(report=OuterRef("report"), user=user)
     has_pair = UserKeyPair.objects.filter(user=OuterRef("user"))
-    pending = list(
+    # Runs on every admin request and nearly always finds nothing: the ids alone first
+    # (with the joins of the rows, PostgreSQL took ten times as long to plan the query).
+    ids = list(
         PendingGrant.objects.filter(Exists(held), Exists(has_pair))
-        .select_related("report", "user")
-        .order_by("pk")[:limit]
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    if not pending:
+    if not ids:
         return 0
+    pending = (
+        PendingGrant.objects.filter(pk__in=ids).select_related("report", "user").order_by("pk")
+    )
     return grant_pending(
         pending,
         lambda report: key_for(report.pk) if open_with_private_key(report, user, private) else None,
