@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
         from wagtail.signals import published
 
         from . import (
+            admin_sidebar,
             production_checks,  # noqa: F401 (registers the system checks)
             publishing,
         )
@@ -32,3 +33,5 @@ class CoreConfig(AppConfig):
         post_save.connect(publishing.on_revision_saved, sender=Revision)
         published.connect(publishing.on_published)
         post_migrate.connect(publishing.on_post_migrate, sender=self)
+        # The admin sidebar, cached per user (see admin_sidebar.py).
+        admin_sidebar.install()

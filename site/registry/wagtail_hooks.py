@@ -34,6 +34,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from safechildhood.core.admin_access import GuardedSnippetViewSet
+from safechildhood.core.admin_sidebar import live_count
 
 from . import admin_search
 from .corrections import ServiceCorrection
@@ -635,6 +636,12 @@ def open_corrections() -> int:
     return ServiceCorrection.objects.filter(is_resolved=False).count()
 
 
+@hooks.register("sidebar_live_parts")
+def open_corrections_shown(request) -> int:
+    """The count in «Сообщения об ошибках (2)»: the cached sidebar is looked up by it."""
+    return live_count(request, "registry.view_servicecorrection", open_corrections)
+
+
 class CorrectionsMenuItem(MenuItem):
     """«Сообщения об ошибках (2)»: the count of notes not yet dealt with."""
 
@@ -644,7 +651,7 @@ class CorrectionsMenuItem(MenuItem):
     def render_component(self, request):
         from wagtail.admin.ui.sidebar import LinkMenuItem
 
-        count = open_corrections()
+        count = open_corrections_shown(request)
         label = f"{self.label} ({count})" if count else str(self.label)
         return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)
 

@@ -16,6 +16,7 @@ from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
+from safechildhood.core.admin_sidebar import live_count
 from safechildhood.registry.corrections import InboxProblem
 
 from . import admin_views, record_views, statistics, statistics_views
@@ -35,6 +36,13 @@ from .models import (
 from .transfer import Reason
 
 
+@hooks.register("sidebar_live_parts")
+def new_reports(request) -> int:
+    """The count in «Обращения (3)»: the cached sidebar is looked up by it."""
+    user = request.user
+    return live_count(request, "requests.view_report", lambda: admin_views.new_report_count(user))
+
+
 class InboxMenuItem(MenuItem):
     """«Обращения (3)»: the count of new reports in the user's districts."""
 
@@ -42,7 +50,7 @@ class InboxMenuItem(MenuItem):
         return request.user.has_perm("requests.view_report")
 
     def render_component(self, request):
-        count = admin_views.new_report_count(request.user)
+        count = new_reports(request)
         label = f"{self.label} ({count})" if count else str(self.label)
         attrs = dict(self.attrs)
         if count:
