@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 from wagtail.models import Locale
 
 from safechildhood.core.forms import ListedModelChoiceField
+from safechildhood.core.versioned_cache import VersionedCache
 from safechildhood.core.widgets import Select
 from safechildhood.registry.corrections import InboxProblem
 from safechildhood.registry.models import Service
@@ -294,10 +295,19 @@ def service_choices(report: Report) -> QuerySet[Service]:
     return rows.annotate(suggestion=is_suggestion()).only("pk", "name").order_by("name", "pk")
 
 
-def suggestions(report: Report) -> QuerySet[Service]:
+# The service the report page suggests, per district, until a registry record changes
+# (connected in apps.py) or, after a change that sends no signal (a bulk update), a minute.
+SUGGESTIONS = VersionedCache("requests:suggested-service", timeout=60)
+
+
+def suggestions(report: Report) -> list[Service]:
     """At most the one service the report page suggests (see ``suggested_service``): the
-    page itself offers no list of services."""
-    return service_choices(report).filter(suggestion=True)[:1]
+    page itself offers no list of services. Read on every opening of a report, so cached
+    per district (its query took longer to build than to run)."""
+    if report.service_id or not report.district_id:
+        return []  # nothing is suggested
+    rows = service_choices(report).filter(suggestion=True)[:1]
+    return SUGGESTIONS.get(str(report.district_id), lambda: list(rows))
 
 
 class ServicesForm(forms.Form):

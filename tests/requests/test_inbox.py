@@ -251,6 +251,36 @@ def test_suggests_only_a_working_sos_service_of_the_district(client, district, s
     assert suggestion(ReportFactory(district=None)) is None
 
 
+def test_the_suggestion_follows_the_registry_at_once(client, district, specialist):
+    """The suggestion is cached per district (record.SUGGESTIONS): a change to the registry,
+    a closed service or a new place, shows on the next opening."""
+    from safechildhood.registry.models import Service
+    from tests.registry.factories import LocationFactory, ServiceFactory
+
+    report = ReportFactory(district=district)
+    client.force_login(specialist)
+
+    def suggestion() -> str | None:
+        tag = soup(client.get(f"/admin/inbox/{report.pk}/")).select_one("[data-suggested-service]")
+        return tag.get_text() if tag else None
+
+    assert suggestion() is None
+    first = ServiceFactory(name="А-SOS-служба", kinds=["sos"])
+    LocationFactory(service=first, district=district)
+    assert "А-SOS-служба" in suggestion()
+    first.status = Service.Status.TEMPORARILY_CLOSED
+    first.save()
+    assert suggestion() is None
+    second = ServiceFactory(name="Б-SOS-служба", kinds=["mediation"])
+    LocationFactory(service=second, district=district)
+    assert suggestion() is None
+    from safechildhood.registry.models import ServiceKind
+
+    second.kinds.add(ServiceKind.objects.get(code="sos", locale=second.locale))
+    second.save()  # as the admin does: the kinds are a ParentalManyToManyField
+    assert "Б-SOS-служба" in suggestion()
+
+
 def test_purged_report_shows_no_content_and_takes_no_actions(client, district, specialist):
     report = ReportFactory(district=district, description="Старое описание")
     services.change_status(report, Status.CLOSED, specialist, "unfounded")
