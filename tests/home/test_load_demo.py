@@ -10,8 +10,9 @@ from safechildhood.home.models import EmergencyContacts, HomePage, StandardPage
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_builds_tree_and_is_idempotent(client):
-    call_command("load_demo", verbosity=0)
+def test_load_demo_builds_tree_and_is_idempotent(client, demo_site):
+    """`demo_site` is what `load_demo` built on an empty database (tests/demo_snapshot.py),
+    restored: building it again here took a minute of the suite."""
     counts = (Page.objects.count(), StandardPage.objects.count(), HomePage.objects.count())
     call_command("load_demo", verbosity=0)
     assert (Page.objects.count(), StandardPage.objects.count(), HomePage.objects.count()) == counts
