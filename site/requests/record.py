@@ -306,8 +306,10 @@ def suggestions(report: Report) -> list[Service]:
     per district (its query took longer to build than to run)."""
     if report.service_id or not report.district_id:
         return []  # nothing is suggested
-    rows = service_choices(report).filter(suggestion=True)[:1]
-    return SUGGESTIONS.get(str(report.district_id), lambda: list(rows))
+    return SUGGESTIONS.get(
+        str(report.district_id),
+        lambda: list(service_choices(report).filter(suggestion=True)[:1]),
+    )
 
 
 class ServicesForm(forms.Form):
